@@ -1,0 +1,47 @@
+package io.vaeanomaly.cli;
+
+import io.vaeanomaly.io.InputFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code vae-anomaly.jar}. Each subcommand is a small class of its own; bad input
+ * ({@link InputFormatException}, {@link UsageException}) exits with code 2 and a message that
+ * names the problem.
+ */
+@Command(
+        name = "vae-anomaly",
+        mixinStandardHelpOptions = true,
+        version = "vae-anomaly 0.1.0",
+        description = "Streaming anomaly detection with a Variational Autoencoder.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit code for bad input or bad usage. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Builds the command line with all subcommands and the exit-code mapping. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        // Subcommands are registered here, one line each (keeps merges trivial).
+        cl.setExecutionExceptionHandler(
+                (ex, commandLine, parseResult) -> {
+                    if (ex instanceof InputFormatException || ex instanceof UsageException) {
+                        commandLine.getErr().println("error: " + ex.getMessage());
+                        return EXIT_BAD_INPUT;
+                    }
+                    throw ex;
+                });
+        cl.setExitCodeExceptionMapper(ex -> EXIT_BAD_INPUT);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

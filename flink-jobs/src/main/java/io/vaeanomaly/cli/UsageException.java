@@ -1,0 +1,12 @@
+package io.vaeanomaly.cli;
+
+/** A user error in options or configuration (not in data rows); exits with code 2. */
+public final class UsageException extends RuntimeException {
+    public UsageException(String message) {
+        super(message);
+    }
+
+    public UsageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
