@@ -1,0 +1,42 @@
+package io.vaeanomaly.threshold;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * A fixed threshold chosen by the user.
+ *
+ * @param thresholdLogProb log-probabilities strictly below this are anomalies; finite
+ * @param scoreScale logistic scale of the anomaly score, finite and > 0 (see {@link Decision#of})
+ */
+public record StaticThreshold(double thresholdLogProb, double scoreScale) implements Threshold {
+    public StaticThreshold {
+        if (!Double.isFinite(thresholdLogProb)) {
+            throw new IllegalArgumentException("thresholdLogProb must be finite, got "
+                    + thresholdLogProb);
+        }
+        Calibration.checkScale(scoreScale);
+    }
+
+    @Override
+    public Decision decide(double logProb) {
+        return Decision.of(logProb, thresholdLogProb, scoreScale);
+    }
+
+    @Override
+    public StaticThreshold copy() {
+        return this;
+    }
+
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
+        Thresholds.writeHeader(out, Thresholds.TAG_STATIC);
+        out.writeDouble(thresholdLogProb);
+        out.writeDouble(scoreScale);
+    }
+
+    static StaticThreshold readBody(DataInput in) throws IOException {
+        return new StaticThreshold(in.readDouble(), in.readDouble());
+    }
+}
