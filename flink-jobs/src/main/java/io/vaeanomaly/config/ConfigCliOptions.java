@@ -20,7 +20,8 @@ public final class ConfigCliOptions {
     @Option(
             names = {"-c", "--config"},
             paramLabel = "FILE",
-            description = "YAML job configuration (every option is documented in configs/job.yaml).")
+            description =
+                    "YAML job configuration (every option is documented in configs/job.yaml).")
     private Path configFile;
 
     @Option(

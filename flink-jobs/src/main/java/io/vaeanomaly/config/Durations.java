@@ -57,7 +57,7 @@ public final class Durations {
         }
     }
 
-    /** Formats with the largest unit that represents {@code d} exactly ({@code 15m}, {@code 90s}). */
+    /** Formats with the largest unit that is exact: {@code 15m}, {@code 90s}, {@code 250ms}. */
     public static String format(Duration d) {
         if (d.isZero()) {
             return "0";

@@ -82,7 +82,8 @@ public record KafkaOptions(
                     "kafka.scores-topic",
                     ValueTypes.optionalTopic(),
                     "",
-                    "Topic every scored event is written to (same format as anomalies); \"\" = off.");
+                    "Topic every scored event is written to (same format as anomalies);"
+                            + " \"\" = off.");
     public static final ConfigOption<String> MODEL_EVENTS_TOPIC =
             ConfigOption.withDefault(
                     "kafka.model-events-topic",
@@ -182,7 +183,8 @@ public record KafkaOptions(
             String instead = RESERVED_PROPERTIES.get(name);
             if (instead != null) {
                 throw new ConfigException(
-                        PROPERTIES.key() + "." + name, "is set by " + instead + "; set that instead");
+                        PROPERTIES.key() + "." + name,
+                        "is set by " + instead + "; set that instead");
             }
         }
     }

@@ -57,7 +57,7 @@ public record ModelOptions(
 
     /** How the reconstruction log-likelihoods of the latent samples are combined. */
     public enum ScoreMode {
-        /** log of the mean likelihood (a Monte-Carlo estimate of the reconstruction probability). */
+        /** log of the mean likelihood: a Monte-Carlo estimate of the reconstruction probability. */
         LOG_MEAN_EXP,
         /** mean of the log-likelihoods (the expected reconstruction log-likelihood). */
         MEAN_LOG

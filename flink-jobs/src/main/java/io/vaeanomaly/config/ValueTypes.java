@@ -158,7 +158,8 @@ public final class ValueTypes {
         return new ValueType<List<String>>(
                         "a list of names such as [a, b]", n -> listOf(n, ValueTypes::scalarText))
                 .where(
-                        l -> l.stream().noneMatch(String::isBlank) && new HashSet<>(l).size() == l.size(),
+                        l -> l.stream().noneMatch(String::isBlank)
+                                && new HashSet<>(l).size() == l.size(),
                         "a list of distinct, non-empty names such as [a, b]");
     }
 
