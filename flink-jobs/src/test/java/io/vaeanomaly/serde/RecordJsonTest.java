@@ -1,0 +1,308 @@
+package io.vaeanomaly.serde;
+
+import static io.vaeanomaly.serde.EventParserTest.input;
+import static io.vaeanomaly.serde.EventParserTest.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The writers' output against the published JSON Schemas, and the readers against the writers. */
+class RecordJsonTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static JsonSchema schema(String name) {
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        try (InputStream in = RecordJsonTest.class.getResourceAsStream("/schemas/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in, config);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static final JsonSchema ANOMALY = schema("anomaly-record.schema.json");
+    private static final JsonSchema DEAD_LETTER = schema("dead-letter-record.schema.json");
+    private static final JsonSchema MODEL_EVENT = schema("model-event-record.schema.json");
+
+    private static JsonNode tree(byte[] json) throws IOException {
+        return MAPPER.readTree(json);
+    }
+
+    private static void assertValid(JsonSchema schema, JsonNode node) {
+        Set<ValidationMessage> errors = schema.validate(node);
+        assertThat(errors).as(node.toString()).isEmpty();
+    }
+
+    private static Set<ValidationMessage> errors(JsonSchema schema, JsonNode node) {
+        return schema.validate(node);
+    }
+
+    // -------------------------------------------------------------------------------- anomaly
+
+    private static Event jsonEvent() {
+        EventParser parser = new EventParser(input("key-field=host", "event-time-field=ts",
+                "feature-fields=[cpu, mem]"));
+        return (Event) parser.parse(record(
+                "{\"host\": \"h7\", \"ts\": 1714564800250, \"cpu\": 0.99, \"mem\": 0.1,"
+                        + " \"tags\": [\"a\"]}"));
+    }
+
+    private static AnomalyRecord anomaly(Event e, double threshold) {
+        return AnomalyRecord.of(e, -153.25, 0.997, threshold, true, 3,
+                List.of(new FeatureContribution("cpu", 97.5),
+                        new FeatureContribution("mem", 1.25)));
+    }
+
+    @Test
+    void anomalyRecordEmbedsAJsonEventAsJson() throws IOException {
+        AnomalyRecord r = anomaly(jsonEvent(), -120.5);
+        JsonNode n = tree(AnomalyRecordJson.INSTANCE.encode(r));
+
+        assertValid(ANOMALY, n);
+        assertThat(n.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(n.get("event_time").asText()).isEqualTo("2024-05-01T12:00:00.250Z");
+        assertThat(n.get("source").get("partition").asInt()).isEqualTo(3);
+        assertThat(n.get("event_encoding").asText()).isEqualTo("json");
+        assertThat(n.get("event").isObject()).isTrue();
+        assertThat(n.get("event").get("host").asText()).isEqualTo("h7");
+        assertThat(n.get("top_features").get(0).get("name").asText()).isEqualTo("cpu");
+        assertThat(n.get("is_anomaly").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anomalyRecordRoundTrips() throws IOException {
+        AnomalyRecord r = anomaly(jsonEvent(), -120.5);
+        AnomalyRecord back =
+                AnomalyRecordJson.INSTANCE.decode(AnomalyRecordJson.INSTANCE.encode(r));
+
+        assertThat(back.key()).isEqualTo(r.key());
+        assertThat(back.eventTimeMs()).isEqualTo(r.eventTimeMs());
+        assertThat(back.source()).isEqualTo(r.source());
+        assertThat(back.logProb()).isEqualTo(r.logProb());
+        assertThat(back.thresholdLogProb()).isEqualTo(-120.5);
+        assertThat(back.topFeatures()).isEqualTo(r.topFeatures());
+        // JSON events come back equal as JSON (whitespace is not preserved).
+        assertThat(tree(back.event())).isEqualTo(tree(r.event()));
+    }
+
+    @Test
+    void csvAndBinaryEventsAreEmbeddedAsTextAndBase64() throws IOException {
+        EventParser csv = new EventParser(input("format=csv", "csv-columns=[k, x]",
+                "key-field=k"));
+        Event line = (Event) csv.parse(record("k1,2.5"));
+        AnomalyRecord text = AnomalyRecord.of(line, -3, 0.2, Double.NaN, false, 0, List.of());
+        JsonNode n = tree(AnomalyRecordJson.INSTANCE.encode(text));
+        assertValid(ANOMALY, n);
+        assertThat(n.get("event_encoding").asText()).isEqualTo("text");
+        assertThat(n.get("event").asText()).isEqualTo("k1,2.5");
+        assertThat(n.get("threshold_log_prob").isNull()).isTrue();
+        assertThat(AnomalyRecordJson.INSTANCE.decode(AnomalyRecordJson.INSTANCE.encode(text)))
+                .isEqualTo(text);
+
+        byte[] binary = {(byte) 0xFF, 0, 1, '{'};
+        AnomalyRecord b = new AnomalyRecord("k", 0, new SourcePosition("t", 0, 0), -1, 1,
+                -2, true, 1, List.of(), binary);
+        JsonNode bn = tree(AnomalyRecordJson.INSTANCE.encode(b));
+        assertValid(ANOMALY, bn);
+        assertThat(bn.get("event_encoding").asText()).isEqualTo("base64");
+        assertThat(AnomalyRecordJson.INSTANCE.decode(AnomalyRecordJson.INSTANCE.encode(b)))
+                .isEqualTo(b);
+    }
+
+    @Test
+    void anomalyRecordRejectsValuesTheSchemaWouldReject() {
+        Event e = jsonEvent();
+        assertThatThrownBy(() -> AnomalyRecord.of(e, Double.NEGATIVE_INFINITY, 1, 0, true, 1,
+                List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AnomalyRecord.of(e, -1, 1.5, 0, true, 1, List.of()))
+                .hasMessageContaining("anomalyScore");
+    }
+
+    @Test
+    void schemaRejectsAnAnomalyRecordMissingARequiredField() throws IOException {
+        ObjectNode n = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                anomaly(jsonEvent(), -1)));
+        n.remove("log_prob");
+        assertThat(errors(ANOMALY, n)).extracting(ValidationMessage::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("log_prob"));
+
+        ObjectNode wrong = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                anomaly(jsonEvent(), -1)));
+        wrong.put("anomaly_score", 1.5);
+        assertThat(errors(ANOMALY, wrong)).isNotEmpty();
+
+        ObjectNode stringEvent = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                anomaly(jsonEvent(), -1)));
+        stringEvent.put("event", "{\"host\":\"h7\"}");
+        assertThat(errors(ANOMALY, stringEvent)).as("json encoding needs an embedded object")
+                .isNotEmpty();
+
+        ObjectNode badTime = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                anomaly(jsonEvent(), -1)));
+        badTime.put("event_time", "yesterday");
+        assertThat(errors(ANOMALY, badTime)).as("event_time must be a date-time").isNotEmpty();
+    }
+
+    // ---------------------------------------------------------------------------- dead letter
+
+    @Test
+    void deadLettersOfEveryKindMatchTheSchema() throws IOException {
+        EventParser parser = new EventParser(input("key-field=host", "event-time-field=ts",
+                "feature-fields=[cpu]"));
+        List<String> bad = List.of(
+                "{oops",
+                "{\"host\":\"h\",\"ts\":1}",
+                "{\"host\":\"h\",\"ts\":1,\"cpu\":\"high\"}",
+                "{\"host\":\"h\",\"ts\":1,\"cpu\":NaN}",
+                "{\"host\":\"h\",\"ts\":\"later\",\"cpu\":1}");
+        for (String value : bad) {
+            ParseFailure f = (ParseFailure) parser.parse(record(value));
+            DeadLetterRecord d = DeadLetterRecord.of(f);
+            JsonNode n = tree(DeadLetterRecordJson.INSTANCE.encode(d));
+
+            assertValid(DEAD_LETTER, n);
+            assertThat(n.get("error_type").asText()).isEqualTo(f.kind().wireName());
+            assertThat(n.get("reason").asText()).isEqualTo(f.reason());
+            assertThat(n.get("original_utf8").asText()).isEqualTo(value);
+            assertThat(Base64.getDecoder().decode(n.get("original_base64").asText()))
+                    .isEqualTo(value.getBytes(StandardCharsets.UTF_8));
+            assertThat(n.get("timestamp").asText()).isEqualTo("2023-11-14T22:13:20Z");
+            assertThat(n.get("key").asText()).isEqualTo("kafka-key");
+            assertThat(DeadLetterRecordJson.INSTANCE.decode(
+                    DeadLetterRecordJson.INSTANCE.encode(d))).isEqualTo(d);
+        }
+    }
+
+    @Test
+    void binaryDeadLetterKeepsExactBytesInBase64Only() throws IOException {
+        byte[] original = {(byte) 0xC3, (byte) 0x28, 0, 5};
+        KafkaRecord rec = new KafkaRecord("in", 0, 9, KafkaRecord.NO_TIMESTAMP, null, original);
+        ParseFailure f = (ParseFailure) new EventParser(input("feature-fields=x")).parse(rec);
+        JsonNode n = tree(DeadLetterRecordJson.INSTANCE.encode(DeadLetterRecord.of(f)));
+
+        assertValid(DEAD_LETTER, n);
+        assertThat(n.get("original_utf8").isNull()).isTrue();
+        assertThat(n.get("timestamp").isNull()).isTrue();
+        assertThat(n.get("key").isNull()).isTrue();
+        assertThat(Base64.getDecoder().decode(n.get("original_base64").asText()))
+                .isEqualTo(original);
+    }
+
+    @Test
+    void schemaRejectsADeadLetterMissingTheOriginal() throws IOException {
+        ParseFailure f = (ParseFailure) new EventParser(input("feature-fields=x"))
+                .parse(record("{"));
+        ObjectNode n = (ObjectNode) tree(DeadLetterRecordJson.INSTANCE.encode(
+                DeadLetterRecord.of(f)));
+        n.remove("original_base64");
+        assertThat(errors(DEAD_LETTER, n)).extracting(ValidationMessage::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("original_base64"));
+    }
+
+    // ---------------------------------------------------------------------------- model event
+
+    private static ModelEventRecord modelEvent(ModelDiagnostics d) {
+        return new ModelEventRecord(ModelEventRecord.GLOBAL_KEY, 2,
+                ModelEventRecord.Outcome.PROMOTED, "held-out ELBO -41.2 vs -43.0",
+                1_714_564_800_000L, 5000, 12.5, d);
+    }
+
+    @Test
+    void modelEventsMatchTheSchemaAndRoundTrip() throws IOException {
+        ModelEventRecord r = modelEvent(new ModelDiagnostics(-41.2, -40.1, 6.3, 5, "healthy"));
+        JsonNode n = tree(ModelEventRecordJson.INSTANCE.encode(r));
+
+        assertValid(MODEL_EVENT, n);
+        assertThat(n.get("outcome").asText()).isEqualTo("promoted");
+        assertThat(n.get("key").asText()).isEqualTo("global");
+        assertThat(n.get("trained_at").asText()).isEqualTo("2024-05-01T12:00:00Z");
+        assertThat(n.get("diagnostics").get("active_units").asInt()).isEqualTo(5);
+        assertThat(ModelEventRecordJson.INSTANCE.decode(ModelEventRecordJson.INSTANCE.encode(r)))
+                .isEqualTo(r);
+    }
+
+    @Test
+    void missingDiagnosticsAreNulls() throws IOException {
+        ModelEventRecord r = new ModelEventRecord("host-1", 1, ModelEventRecord.Outcome.REJECTED,
+                "training diverged", 0, 100, 0.5,
+                new ModelDiagnostics(Double.NaN, Double.NaN, Double.NaN, -1, "diverged"));
+        JsonNode n = tree(ModelEventRecordJson.INSTANCE.encode(r));
+
+        assertValid(MODEL_EVENT, n);
+        assertThat(n.get("diagnostics").get("heldout_elbo").isNull()).isTrue();
+        assertThat(n.get("diagnostics").get("active_units").isNull()).isTrue();
+        assertThat(ModelEventRecordJson.INSTANCE.decode(ModelEventRecordJson.INSTANCE.encode(r)))
+                .isEqualTo(r);
+    }
+
+    @Test
+    void schemaRejectsAModelEventWithoutVerdictOrWithAnUnknownOutcome() throws IOException {
+        ObjectNode n = (ObjectNode) tree(ModelEventRecordJson.INSTANCE.encode(
+                modelEvent(new ModelDiagnostics(-1, -1, 1, 1, "ok"))));
+        ((ObjectNode) n.get("diagnostics")).remove("verdict");
+        assertThat(errors(MODEL_EVENT, n)).extracting(ValidationMessage::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("verdict"));
+
+        ObjectNode outcome = (ObjectNode) tree(ModelEventRecordJson.INSTANCE.encode(
+                modelEvent(new ModelDiagnostics(-1, -1, 1, 1, "ok"))));
+        outcome.put("outcome", "maybe");
+        assertThat(errors(MODEL_EVENT, outcome)).isNotEmpty();
+    }
+
+    // --------------------------------------------------------------------------- decode errors
+
+    @Test
+    void decodersNameTheBadField() {
+        assertThatThrownBy(() -> ModelEventRecordJson.INSTANCE.decode(
+                "{\"schema_version\":1,\"key\":\"g\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outcome");
+        assertThatThrownBy(() -> AnomalyRecordJson.INSTANCE.decode(
+                "{\"schema_version\":2}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("schema_version 2");
+        assertThatThrownBy(() -> DeadLetterRecordJson.INSTANCE.decode(
+                "not json".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not valid JSON");
+    }
+
+    // ---------------------------------------------------------------------------- Kafka glue
+
+    @Test
+    void producerRecordsCarryKeyTimestampAndValue() {
+        AnomalyRecord r = anomaly(jsonEvent(), -1);
+        ProducerRecord<byte[], byte[]> p =
+                KafkaSerdes.producerRecord("anomalies", AnomalyRecordJson.INSTANCE, r);
+        assertThat(p.topic()).isEqualTo("anomalies");
+        assertThat(new String(p.key(), StandardCharsets.UTF_8)).isEqualTo("h7");
+        assertThat(p.timestamp()).isEqualTo(1_714_564_800_250L);
+        assertThat(p.value()).isEqualTo(AnomalyRecordJson.INSTANCE.encode(r));
+    }
+
+    @Test
+    void kafkaSerializerAndDeserializerUseTheCodec() {
+        ModelEventRecord r = modelEvent(new ModelDiagnostics(-1, -1, 1, 1, "ok"));
+        byte[] bytes = KafkaSerdes.serializer(ModelEventRecordJson.INSTANCE).serialize("t", r);
+        assertThat(KafkaSerdes.deserializer(ModelEventRecordJson.INSTANCE).deserialize("t", bytes))
+                .isEqualTo(r);
+        assertThat(KafkaSerdes.deserializer(ModelEventRecordJson.INSTANCE).deserialize("t", null))
+                .isNull();
+    }
+}
