@@ -1,7 +1,7 @@
 package io.vaeanomaly.cli;
 
 /** A user error in options or configuration (not in data rows); exits with code 2. */
-public final class UsageException extends RuntimeException {
+public class UsageException extends RuntimeException {
     public UsageException(String message) {
         super(message);
     }
