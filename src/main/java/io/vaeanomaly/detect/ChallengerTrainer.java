@@ -1,0 +1,86 @@
+package io.vaeanomaly.detect;
+
+import io.vaeanomaly.feature.FrozenNormalizer;
+import io.vaeanomaly.feature.Normalizer;
+import io.vaeanomaly.model.VaeConfig;
+import io.vaeanomaly.score.Score;
+import io.vaeanomaly.threshold.StaticThreshold;
+import io.vaeanomaly.train.Trainer;
+import io.vaeanomaly.train.TrainingRecipe;
+import io.vaeanomaly.train.TrainingReport;
+import io.vaeanomaly.train.TrainingResult;
+import java.util.Optional;
+
+/**
+ * Turns a sample of raw rows into a challenger {@link DetectorModel}: fits and freezes the
+ * normaliser, trains the VAE, and calibrates the threshold on the sample's own scores. Pure and
+ * self-contained, so it can run on any thread.
+ */
+public final class ChallengerTrainer {
+    private final DetectorSettings settings;
+
+    public ChallengerTrainer(DetectorSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Result of one training. */
+    public record Outcome(
+            Optional<DetectorModel> challenger, TrainingReport report, double[][] sample) {}
+
+    /**
+     * Trains on {@code sample} (raw rows).
+     *
+     * @param seedOffset varies the recipe seed per model version
+     * @param trainedAtMs stamped into the provenance
+     */
+    public Outcome train(double[][] sample, long seedOffset, long trainedAtMs) {
+        int d = sample[0].length;
+        Normalizer stats = new Normalizer(d);
+        stats.updateAll(sample);
+        FrozenNormalizer normalizer = stats.freeze();
+        double[][] normalised = normalizer.normalize(sample);
+        VaeConfig config = settings.architecture().apply(d);
+        TrainingRecipe recipe =
+                settings.recipe().toBuilder().seed(settings.recipe().seed() + seedOffset).build();
+        TrainingResult result =
+                new Trainer().train(normalised, config, recipe, (run, max, epoch) -> {});
+        TrainingReport report = result.report();
+        if (!result.usable()) {
+            return new Outcome(Optional.empty(), report, sample);
+        }
+        var held = report.finalHeldOut();
+        Provenance provenance =
+                new Provenance(
+                        0,
+                        trainedAtMs,
+                        sample.length,
+                        recipe.name(),
+                        report.verdict().name(),
+                        held.elbo(),
+                        held.iwae(),
+                        held.activeUnits(),
+                        report.epochs());
+        // Score the sample first (the threshold is calibrated on these scores); the placeholder
+        // threshold is never used for a decision.
+        DetectorModel unthresholded =
+                new DetectorModel(
+                        normalizer,
+                        result.model().orElseThrow(),
+                        new StaticThreshold(0, 1),
+                        settings.scoring(),
+                        provenance);
+        Score[] scores = unthresholded.score(sample);
+        double[] logProbs = new double[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            logProbs[i] = scores[i].logProb();
+        }
+        DetectorModel model =
+                new DetectorModel(
+                        normalizer,
+                        unthresholded.vae(),
+                        settings.threshold().calibrate(logProbs),
+                        settings.scoring(),
+                        provenance);
+        return new Outcome(Optional.of(model), report, sample);
+    }
+}

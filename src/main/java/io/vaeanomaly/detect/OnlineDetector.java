@@ -1,0 +1,294 @@
+package io.vaeanomaly.detect;
+
+import io.vaeanomaly.feature.Shingler;
+import io.vaeanomaly.persist.ModelFile;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ingest, score, retrain cycle of one stream: the same code runs in the Flink job (per key, or
+ * in deterministic mode) and in the offline evaluations, so one measures the other.
+ *
+ * <p>Events are shingled (optional), scored by the champion model, and the ones it does not flag
+ * join a bounded training sample. After {@code warmupEvents} events the first model is trained;
+ * then every {@code retrainEveryEvents} a challenger is trained and passes the {@link
+ * PromotionGate} or is rejected. Training runs either inline ({@link #process}, synchronous:
+ * reproducible at exact event counts) or outside ({@link #pollTrainingTask} hands out a
+ * self-contained task; {@link #complete} applies its outcome on the owner's thread).
+ *
+ * <p>Not thread-safe; owned by one task thread.
+ */
+public final class OnlineDetector {
+    private final DetectorSettings settings;
+    private final PromotionGate gate;
+    private final boolean synchronous;
+    private SampleBuffer sample;
+    private Shingler shingler;
+    private DetectorModel champion;
+    private long eventsSeen;
+    private long eventsAtLastTraining;
+    private long trainings;
+    private boolean trainingInFlight;
+    private final List<ModelEvent> pendingEvents = new ArrayList<>();
+
+    /**
+     * @param synchronous train inline inside {@link #process} when due (deterministic); otherwise
+     *     the caller runs tasks from {@link #pollTrainingTask}
+     */
+    public OnlineDetector(DetectorSettings settings, boolean synchronous) {
+        this.settings = settings;
+        this.synchronous = synchronous;
+        this.gate = new PromotionGate(settings.promotionTolerance());
+        this.sample =
+                new SampleBuffer(
+                        settings.sampleSize(),
+                        settings.sampleStrategy(),
+                        settings.recipe().seed() ^ 0x5A17L);
+    }
+
+    /** A self-contained training job: safe to run on another thread. */
+    public static final class TrainingTask {
+        private final ChallengerTrainer trainer;
+        private final double[][] rows;
+        private final long seedOffset;
+        private final boolean deterministic;
+
+        TrainingTask(ChallengerTrainer trainer, double[][] rows, long seedOffset, boolean det) {
+            this.trainer = trainer;
+            this.rows = rows;
+            this.seedOffset = seedOffset;
+            this.deterministic = det;
+        }
+
+        public ChallengerTrainer.Outcome run() {
+            return trainer.train(rows, seedOffset, deterministic ? 0 : System.currentTimeMillis());
+        }
+
+        public int rows() {
+            return rows.length;
+        }
+    }
+
+    /**
+     * Processes raw events in order: shingle, score with the champion, learn. Returns one detection
+     * per input row ({@link Detection#UNSCORED} before the first model or while a shingle fills).
+     */
+    public Detection[] process(double[][] rawRows) {
+        Detection[] out = new Detection[rawRows.length];
+        int i = 0;
+        while (i < rawRows.length) {
+            // Score up to the next point where synchronous training is due, so that training
+            // happens at exact event counts whatever the batch boundaries.
+            int end = rawRows.length;
+            if (synchronous) {
+                long untilDue = eventsUntilTrainingDue();
+                if (untilDue <= 0) {
+                    runInline();
+                    continue;
+                }
+                end = (int) Math.min(rawRows.length, i + untilDue);
+            }
+            processChunk(rawRows, i, end, out);
+            i = end;
+        }
+        if (synchronous && eventsUntilTrainingDue() <= 0) {
+            runInline();
+        }
+        return out;
+    }
+
+    private void processChunk(double[][] raw, int from, int to, Detection[] out) {
+        List<double[]> ready = new ArrayList<>(to - from);
+        int[] index = new int[to - from];
+        for (int i = from; i < to; i++) {
+            double[] row = shingle(raw[i]);
+            if (row != null) {
+                index[ready.size()] = i;
+                ready.add(row);
+            } else {
+                out[i] = Detection.UNSCORED;
+            }
+            eventsSeen++;
+        }
+        double[][] rows = ready.toArray(new double[0][]);
+        if (champion == null) {
+            for (int r = 0; r < rows.length; r++) {
+                out[index[r]] = Detection.UNSCORED;
+                sample.add(rows[r]);
+            }
+            return;
+        }
+        Detection[] det = rows.length == 0 ? new Detection[0] : champion.detect(rows, true);
+        for (int r = 0; r < rows.length; r++) {
+            out[index[r]] = det[r];
+            if (!det[r].anomaly()) {
+                sample.add(rows[r]);
+            }
+        }
+    }
+
+    private double[] shingle(double[] raw) {
+        if (settings.shingleSize() == 1) {
+            return raw.clone();
+        }
+        if (shingler == null) {
+            shingler = new Shingler(settings.shingleSize(), raw.length);
+        }
+        return shingler.offer(raw) ? shingler.current() : null;
+    }
+
+    /** Scores rows with the champion without learning (for events buffered during warm-up). */
+    public Detection[] scoreOnly(double[][] rawRows) {
+        if (champion == null) {
+            Detection[] d = new Detection[rawRows.length];
+            Arrays.fill(d, Detection.UNSCORED);
+            return d;
+        }
+        return champion.detect(rawRows, false);
+    }
+
+    private long eventsUntilTrainingDue() {
+        if (trainingInFlight) {
+            return Long.MAX_VALUE;
+        }
+        if (champion == null && trainings == 0) {
+            return settings.warmupEvents() - eventsSeen;
+        }
+        if (champion == null) {
+            // Earlier attempts failed: try again after another warm-up's worth of events.
+            return eventsAtLastTraining + settings.warmupEvents() - eventsSeen;
+        }
+        if (settings.retrainEveryEvents() == 0) {
+            return Long.MAX_VALUE;
+        }
+        return eventsAtLastTraining + settings.retrainEveryEvents() - eventsSeen;
+    }
+
+    private void runInline() {
+        TrainingTask task = newTask();
+        complete(task.run());
+    }
+
+    /** In asynchronous mode: a training task when one is due and none is running, else empty. */
+    public Optional<TrainingTask> pollTrainingTask() {
+        if (synchronous || eventsUntilTrainingDue() > 0 || sample.size() < 10) {
+            return Optional.empty();
+        }
+        return Optional.of(newTask());
+    }
+
+    private TrainingTask newTask() {
+        trainingInFlight = true;
+        eventsAtLastTraining = eventsSeen;
+        trainings++;
+        return new TrainingTask(
+                new ChallengerTrainer(settings), sample.snapshot(), trainings, synchronous);
+    }
+
+    /** Applies a training outcome: promote or reject. Returns the model event it produced. */
+    public ModelEvent complete(ChallengerTrainer.Outcome outcome) {
+        trainingInFlight = false;
+        DetectorModel challenger = outcome.challenger().orElse(null);
+        PromotionGate.Decision decision =
+                gate.decide(champion, challenger, outcome.report(), outcome.sample());
+        long version = champion == null ? 0 : champion.version();
+        ModelEvent.Outcome kind;
+        if (decision.promote()) {
+            kind = champion == null ? ModelEvent.Outcome.INITIAL : ModelEvent.Outcome.PROMOTED;
+            champion = challenger.withVersion(version + 1);
+            version++;
+        } else {
+            kind = ModelEvent.Outcome.REJECTED;
+        }
+        var held = outcome.report().finalHeldOut();
+        ModelEvent ev =
+                new ModelEvent(
+                        kind,
+                        version,
+                        decision.reason(),
+                        outcome.report().verdict().name(),
+                        outcome.sample().length,
+                        outcome.report().seconds(),
+                        held == null ? Double.NaN : held.elbo(),
+                        held == null ? Double.NaN : held.iwae(),
+                        held == null ? Double.NaN : held.kl(),
+                        held == null ? 0 : held.activeUnits(),
+                        challenger == null ? 0 : challenger.provenance().trainedAtMs());
+        pendingEvents.add(ev);
+        return ev;
+    }
+
+    /** Model events since the last call (initial, promoted, rejected), oldest first. */
+    public List<ModelEvent> drainModelEvents() {
+        List<ModelEvent> out = List.copyOf(pendingEvents);
+        pendingEvents.clear();
+        return out;
+    }
+
+    /** The champion, if any. */
+    public Optional<DetectorModel> champion() {
+        return Optional.ofNullable(champion);
+    }
+
+    public long modelVersion() {
+        return champion == null ? 0 : champion.version();
+    }
+
+    public long eventsSeen() {
+        return eventsSeen;
+    }
+
+    public boolean trainingInFlight() {
+        return trainingInFlight;
+    }
+
+    /** Writes the whole state (champion, sample, counters, shingle window). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(1);
+        out.writeLong(eventsSeen);
+        out.writeLong(eventsAtLastTraining);
+        out.writeLong(trainings);
+        out.writeBoolean(champion != null);
+        if (champion != null) {
+            byte[] m = ModelFile.toBytes(champion);
+            out.writeInt(m.length);
+            out.write(m);
+        }
+        sample.writeTo(out);
+        out.writeBoolean(shingler != null);
+        if (shingler != null) {
+            shingler.writeTo(out);
+        }
+    }
+
+    /**
+     * Restores a detector written by {@link #writeTo}. A training that was in flight at snapshot
+     * time is not part of the state: it is simply started again when due.
+     */
+    public static OnlineDetector readFrom(DataInput in, DetectorSettings settings, boolean sync)
+            throws IOException {
+        int v = in.readByte();
+        if (v != 1) {
+            throw new IOException("unsupported detector state version " + v);
+        }
+        OnlineDetector d = new OnlineDetector(settings, sync);
+        d.eventsSeen = in.readLong();
+        d.eventsAtLastTraining = in.readLong();
+        d.trainings = in.readLong();
+        if (in.readBoolean()) {
+            byte[] m = new byte[in.readInt()];
+            in.readFully(m);
+            d.champion = ModelFile.fromBytes(m);
+        }
+        d.sample = SampleBuffer.readFrom(in);
+        if (in.readBoolean()) {
+            d.shingler = io.vaeanomaly.feature.Shingler.readFrom(in);
+        }
+        return d;
+    }
+}
