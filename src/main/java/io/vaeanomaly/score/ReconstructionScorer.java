@@ -3,17 +3,14 @@ package io.vaeanomaly.score;
 import io.vaeanomaly.model.GaussianNoise;
 import io.vaeanomaly.model.Vae;
 import io.vaeanomaly.model.VaeConfig;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Scores events by reconstruction probability (An and Cho 2015): draw L samples z_l ~ q(z|x),
  * combine the decoder log-densities log p(x|z_l) with {@link ScoreMode}.
  *
- * <p>The matrix work runs on ND4J for the whole batch (one encoder pass on B rows, one decoder
- * pass on B*L rows); the per-element log-densities, log-sum-exp and attribution run in plain Java
- * on the copied-out decoder means, which is cheaper than dozens of small ND4J calls.
+ * <p>The forward pass runs in {@link ScoringNetwork}, a float snapshot of the trained model with a
+ * fixed per-row summation order (see there for why not ND4J); log-densities, log-sum-exp and
+ * attribution run in double precision.
  *
  * <p>Noise for an event is seeded from the event's own values and the scorer seed, never from a
  * shared stream: the same event and model give the same score whatever else is in the batch.
@@ -35,7 +32,17 @@ public final class ReconstructionScorer {
     private final long seed;
     private final int d;
     private final int k;
-    private final DataType type;
+    private final ScoringNetwork net;
+    private final ScoringNetwork.Buffers buffers;
+    private final double[] invSigma;
+    private final double[] logSigmaPlusHalfLog2Pi;
+    private final double[] mu;
+    private final double[] sigma;
+    private final float[] z;
+    private final float[] muX;
+    private final double[] rowSigma;
+    private final double[] perSample;
+    private final double[] sampleTotals;
 
     /**
      * @param vae the model
@@ -58,7 +65,23 @@ public final class ReconstructionScorer {
         this.k = vae.config().latentDim();
         this.topK = Math.min(topK, d);
         this.seed = seed;
-        this.type = vae.config().precision().dataType();
+        this.net = new ScoringNetwork(vae);
+        this.buffers = net.newBuffers();
+        mu = new double[k];
+        sigma = new double[k];
+        z = new float[k];
+        muX = new float[d];
+        rowSigma = new double[d];
+        perSample = new double[samples * d];
+        sampleTotals = new double[samples];
+        invSigma = new double[d];
+        logSigmaPlusHalfLog2Pi = new double[d];
+        if (net.sharedSigma != null) {
+            for (int j = 0; j < d; j++) {
+                invSigma[j] = 1.0 / net.sharedSigma[j];
+                logSigmaPlusHalfLog2Pi[j] = Math.log(net.sharedSigma[j]) + HALF_LOG_2PI;
+            }
+        }
     }
 
     public int samples() {
@@ -74,65 +97,52 @@ public final class ReconstructionScorer {
         return score(new double[][] {row})[0];
     }
 
-    /** Scores a batch of events (normalised features, each of length {@code inputDim}). */
+    /**
+     * Scores a batch of events (normalised features, each of length {@code inputDim}). Each row is
+     * computed on its own, so its score does not depend on the rest of the batch.
+     */
     public Score[] score(double[][] rows) {
-        int b = rows.length;
-        Score[] out = new Score[b];
-        if (b == 0) {
-            return out;
-        }
-        double[] xs = new double[b * d];
-        for (int i = 0; i < b; i++) {
+        Score[] out = new Score[rows.length];
+        for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != d) {
                 throw new IllegalArgumentException(
                         "row " + i + " has " + rows[i].length + " features, model expects " + d);
             }
-            System.arraycopy(rows[i], 0, xs, i * d, d);
-        }
-        Vae.EncoderPass enc = vae.encode(Nd4j.create(xs, new long[] {b, d}, type));
-        float[] mu = enc.muZ.dup('c').data().asFloat();
-        float[] sig = enc.sigmaZ.dup('c').data().asFloat();
-        int l = samples;
-        float[] z = new float[b * l * k];
-        for (int i = 0; i < b; i++) {
-            GaussianNoise noise = new GaussianNoise(eventSeed(rows[i]));
-            for (int s = 0; s < l; s++) {
-                int base = (i * l + s) * k;
-                for (int j = 0; j < k; j++) {
-                    z[base + j] = (float) (mu[i * k + j] + sig[i * k + j] * noise.next());
-                }
-            }
-        }
-        Vae.DecoderPass dec =
-                vae.decode(Nd4j.create(z, new long[] {(long) b * l, k}).castTo(type));
-        float[] muX = dec.muX.dup('c').data().asFloat();
-        float[] sigmaX = dec.sigmaX.dup('c').data().asFloat();
-        boolean shared = dec.sigmaX.rows() == 1;
-        double[] invSigma = new double[sigmaX.length];
-        double[] logSigma = new double[sigmaX.length];
-        for (int j = 0; j < sigmaX.length; j++) {
-            invSigma[j] = 1.0 / sigmaX[j];
-            logSigma[j] = Math.log(sigmaX[j]);
-        }
-        double[] perSample = new double[l * d];
-        double[] sampleTotals = new double[l];
-        for (int i = 0; i < b; i++) {
-            double[] x = rows[i];
-            for (int s = 0; s < l; s++) {
-                int r = i * l + s;
-                int so = shared ? 0 : r * d;
-                double tot = 0;
-                for (int j = 0; j < d; j++) {
-                    double t = (x[j] - muX[r * d + j]) * invSigma[so + j];
-                    double v = -0.5 * t * t - logSigma[so + j] - HALF_LOG_2PI;
-                    perSample[s * d + j] = v;
-                    tot += v;
-                }
-                sampleTotals[s] = tot;
-            }
-            out[i] = combine(perSample, sampleTotals);
+            out[i] = scoreRow(rows[i]);
         }
         return out;
+    }
+
+    private Score scoreRow(double[] x) {
+        int l = samples;
+        net.encode(x, mu, sigma, buffers);
+        GaussianNoise noise = new GaussianNoise(eventSeed(x));
+        double[] sharedSigma = net.sharedSigma;
+        for (int s = 0; s < l; s++) {
+            for (int j = 0; j < k; j++) {
+                z[j] = (float) (mu[j] + sigma[j] * noise.next());
+            }
+            net.decode(z, muX, rowSigma, buffers);
+            double tot = 0;
+            int base = s * d;
+            if (sharedSigma != null) {
+                for (int j = 0; j < d; j++) {
+                    double t = (x[j] - muX[j]) * invSigma[j];
+                    double v = -0.5 * t * t - logSigmaPlusHalfLog2Pi[j];
+                    perSample[base + j] = v;
+                    tot += v;
+                }
+            } else {
+                for (int j = 0; j < d; j++) {
+                    double t = (x[j] - muX[j]) / rowSigma[j];
+                    double v = -0.5 * t * t - Math.log(rowSigma[j]) - HALF_LOG_2PI;
+                    perSample[base + j] = v;
+                    tot += v;
+                }
+            }
+            sampleTotals[s] = tot;
+        }
+        return combine(perSample, sampleTotals);
     }
 
     private Score combine(double[] perSample, double[] totals) {
