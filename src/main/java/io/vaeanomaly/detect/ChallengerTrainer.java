@@ -6,6 +6,7 @@ import io.vaeanomaly.model.VaeConfig;
 import io.vaeanomaly.score.Score;
 import io.vaeanomaly.threshold.StaticThreshold;
 import io.vaeanomaly.train.Trainer;
+import io.vaeanomaly.train.TrainingListener;
 import io.vaeanomaly.train.TrainingRecipe;
 import io.vaeanomaly.train.TrainingReport;
 import io.vaeanomaly.train.TrainingResult;
@@ -34,6 +35,12 @@ public final class ChallengerTrainer {
      * @param trainedAtMs stamped into the provenance
      */
     public Outcome train(double[][] sample, long seedOffset, long trainedAtMs) {
+        return train(sample, seedOffset, trainedAtMs, TrainingListener.NONE);
+    }
+
+    /** As {@link #train(double[][], long, long)}, reporting every epoch to {@code listener}. */
+    public Outcome train(
+            double[][] sample, long seedOffset, long trainedAtMs, TrainingListener listener) {
         int d = sample[0].length;
         Normalizer stats = new Normalizer(d);
         stats.updateAll(sample);
@@ -43,7 +50,7 @@ public final class ChallengerTrainer {
         TrainingRecipe recipe =
                 settings.recipe().toBuilder().seed(settings.recipe().seed() + seedOffset).build();
         TrainingResult result =
-                new Trainer().train(normalised, config, recipe, (run, max, epoch) -> {});
+                new Trainer().train(normalised, config, recipe, listener);
         TrainingReport report = result.report();
         if (!result.usable()) {
             return new Outcome(Optional.empty(), report, sample);

@@ -29,6 +29,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // Subcommands are registered here, one line each (keeps merges trivial).
+        cl.addSubcommand(new TrainCommand());
+        cl.addSubcommand(new ScoreCommand());
         cl.addSubcommand(new EvaluateCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
