@@ -14,6 +14,18 @@ public final class NdRuntime {
 
     private NdRuntime() {}
 
+    /**
+     * Sets ND4J's thread count now (the benchmark restores ND4J's default for the DL4J baseline so
+     * that it gets every core, as it would on its own).
+     */
+    public static void setThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        // libnd4j's OpenMP pool and OpenBLAS's own pool are separate settings.
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
     /** Applies the settings once per JVM. */
     public static void configure() {
         if (configured) {
@@ -23,12 +35,7 @@ public final class NdRuntime {
             if (configured) {
                 return;
             }
-            int threads = Integer.getInteger("vae.nd4j.threads", 1);
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            // libnd4j's OpenMP pool and OpenBLAS's own pool are separate settings.
-            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-            Nd4j.factory().blas().setMaxThreads(threads);
+            setThreads(Integer.getInteger("vae.nd4j.threads", 1));
             configured = true;
         }
     }

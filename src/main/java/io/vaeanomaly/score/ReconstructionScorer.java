@@ -40,6 +40,9 @@ public final class ReconstructionScorer {
     private final double[] sigma;
     private final float[] z;
     private final float[] muX;
+    private final float[] zAll;
+    private final float[] muXAll;
+    private final ScoringNetwork.BatchBuffers batchBuffers;
     private final double[] rowSigma;
     private final double[] perSample;
     private final double[] sampleTotals;
@@ -71,6 +74,9 @@ public final class ReconstructionScorer {
         sigma = new double[k];
         z = new float[k];
         muX = new float[d];
+        zAll = new float[samples * k];
+        muXAll = new float[samples * d];
+        batchBuffers = net.new BatchBuffers(samples);
         rowSigma = new double[d];
         perSample = new double[samples * d];
         sampleTotals = new double[samples];
@@ -120,19 +126,25 @@ public final class ReconstructionScorer {
         double[] sharedSigma = net.sharedSigma;
         for (int s = 0; s < l; s++) {
             for (int j = 0; j < k; j++) {
-                z[j] = (float) (mu[j] + sigma[j] * noise.next());
+                zAll[s * k + j] = (float) (mu[j] + sigma[j] * noise.next());
             }
-            net.decode(z, muX, rowSigma, buffers);
+        }
+        if (sharedSigma != null) {
+            net.decodeRows(zAll, l, muXAll, batchBuffers);
+        }
+        for (int s = 0; s < l; s++) {
             double tot = 0;
             int base = s * d;
             if (sharedSigma != null) {
                 for (int j = 0; j < d; j++) {
-                    double t = (x[j] - muX[j]) * invSigma[j];
+                    double t = (x[j] - muXAll[base + j]) * invSigma[j];
                     double v = -0.5 * t * t - logSigmaPlusHalfLog2Pi[j];
                     perSample[base + j] = v;
                     tot += v;
                 }
             } else {
+                System.arraycopy(zAll, s * k, z, 0, k);
+                net.decode(z, muX, rowSigma, buffers);
                 for (int j = 0; j < d; j++) {
                     double t = (x[j] - muX[j]) / rowSigma[j];
                     double v = -0.5 * t * t - Math.log(rowSigma[j]) - HALF_LOG_2PI;

@@ -12,7 +12,7 @@ import java.util.Map;
  * <p>Why not ND4J here: BLAS kernels sum in an order that depends on the batch size and on a
  * row's position in it (measured: the same row's encoder output differs in the last bits between
  * batches of 16 and 32), so scores would depend on what else is in the batch. This kernel computes
- * each row on its own, in a fixed order (out += x[k] * W[k, :], k ascending, a loop the JIT
+ * each row on its own, in a fixed order (out += x[k..k+3] * W[k..k+3, :], a loop the JIT
  * vectorises), so the same event and model always give bit-identical results. It also avoids
  * ND4J's per-call overhead, which dominates at these layer sizes.
  *
@@ -164,14 +164,125 @@ final class ScoringNetwork {
         }
     }
 
-    /** out[0..m) = b + sum_k in[k] * W[k, :], k ascending. */
-    private static void dense(float[] in, int n, float[] w, float[] bias, int m, float[] out) {
-        System.arraycopy(bias, 0, out, 0, m);
-        for (int k = 0; k < n; k++) {
-            float a = in[k];
+    /**
+     * Decodes {@code rows} latent vectors at once ({@code z} is rows x k, row-major) into {@code
+     * muOut} (rows x d). Each row is summed in the same order as a single-row pass, so results
+     * are bit-identical to decoding rows one by one; batching only saves loop overhead.
+     */
+    void decodeRows(float[] z, int rows, float[] muOut, BatchBuffers buf) {
+        float[] cur = z;
+        int n = config.latentDim();
+        float[] next = buf.a;
+        for (int i = 0; i < decOut.length; i++) {
+            denseRows(cur, rows, n, decW[i], decB[i], decOut[i], next);
+            activate(next, rows * decOut[i]);
+            n = decOut[i];
+            cur = next;
+            next = next == buf.a ? buf.b : buf.a;
+        }
+        denseRows(cur, rows, n, muXW, muXB, config.inputDim(), muOut);
+    }
+
+    /** Work buffers for {@link #decodeRows}. */
+    final class BatchBuffers {
+        final float[] a;
+        final float[] b;
+
+        BatchBuffers(int rows) {
+            a = new float[rows * maxWidth()];
+            b = new float[rows * maxWidth()];
+        }
+    }
+
+    private static void denseRows(
+            float[] in, int rows, int n, float[] w, float[] bias, int m, float[] out) {
+        int r = 0;
+        for (; r + 1 < rows; r += 2) {
+            denseTwo(in, r * n, n, w, bias, m, out, r * m);
+        }
+        for (; r < rows; r++) {
+            denseAt(in, r * n, n, w, bias, m, out, r * m);
+        }
+    }
+
+    /**
+     * Two rows at once: each weight element is loaded once for both. Every row's arithmetic is
+     * exactly that of {@link #denseAt}, so results do not depend on the pairing.
+     */
+    private static void denseTwo(
+            float[] in, int inOff, int n, float[] w, float[] bias, int m, float[] out, int outOff) {
+        int o0 = outOff;
+        int o1 = outOff + m;
+        int i0 = inOff;
+        int i1 = inOff + n;
+        System.arraycopy(bias, 0, out, o0, m);
+        System.arraycopy(bias, 0, out, o1, m);
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            float a0 = in[i0 + k];
+            float a1 = in[i0 + k + 1];
+            float a2 = in[i0 + k + 2];
+            float a3 = in[i0 + k + 3];
+            float c0 = in[i1 + k];
+            float c1 = in[i1 + k + 1];
+            float c2 = in[i1 + k + 2];
+            float c3 = in[i1 + k + 3];
+            int b0 = k * m;
+            int b1 = b0 + m;
+            int b2 = b1 + m;
+            int b3 = b2 + m;
+            for (int j = 0; j < m; j++) {
+                float w0 = w[b0 + j];
+                float w1 = w[b1 + j];
+                float w2 = w[b2 + j];
+                float w3 = w[b3 + j];
+                out[o0 + j] += a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
+                out[o1 + j] += c0 * w0 + c1 * w1 + c2 * w2 + c3 * w3;
+            }
+        }
+        for (; k < n; k++) {
+            float a = in[i0 + k];
+            float c = in[i1 + k];
             int base = k * m;
             for (int j = 0; j < m; j++) {
-                out[j] += a * w[base + j];
+                out[o0 + j] += a * w[base + j];
+                out[o1 + j] += c * w[base + j];
+            }
+        }
+    }
+
+    /** out[0..m) = b + sum_k in[k] * W[k, :], in a fixed order. */
+    private static void dense(float[] in, int n, float[] w, float[] bias, int m, float[] out) {
+        denseAt(in, 0, n, w, bias, m, out, 0);
+    }
+
+    /**
+     * One row of {@code out = in W + b}, four inputs per pass over the output so each output
+     * element is loaded and stored once per four multiply-adds; the order of the additions is
+     * fixed (it depends only on n), so every row's result is reproducible on its own.
+     */
+    private static void denseAt(
+            float[] in, int inOff, int n, float[] w, float[] bias, int m, float[] out, int outOff) {
+        System.arraycopy(bias, 0, out, outOff, m);
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            float a0 = in[inOff + k];
+            float a1 = in[inOff + k + 1];
+            float a2 = in[inOff + k + 2];
+            float a3 = in[inOff + k + 3];
+            int b0 = k * m;
+            int b1 = b0 + m;
+            int b2 = b1 + m;
+            int b3 = b2 + m;
+            for (int j = 0; j < m; j++) {
+                out[outOff + j] += a0 * w[b0 + j] + a1 * w[b1 + j] + a2 * w[b2 + j] + a3 * w[b3 + j];
+            }
+        }
+        for (; k < n; k++) {
+            float a = in[inOff + k];
+            int base = k * m;
+            for (int j = 0; j < m; j++) {
+                out[outOff + j] += a * w[base + j];
             }
         }
     }
@@ -198,13 +309,10 @@ final class ScoringNetwork {
     }
 
     /** tanh by the (7,6) Padé approximant, clamped where it reaches +-1 in float precision. */
-    static float tanh(float x) {
-        if (x > 4.97f) {
-            return 1f;
-        }
-        if (x < -4.97f) {
-            return -1f;
-        }
+    static float tanh(float v) {
+        // Branch-free clamp: keeps the activation loop vectorisable. At +-4.97 the approximant
+        // is within 1e-6 of +-1.
+        float x = Math.max(-4.97f, Math.min(4.97f, v));
         float x2 = x * x;
         float num = x * (135135f + x2 * (17325f + x2 * (378f + x2)));
         float den = 135135f + x2 * (62370f + x2 * (3150f + 28f * x2));
