@@ -170,7 +170,8 @@ public final class Trainer {
             int d = config.inputDim();
             int batch = Math.min(recipe.batchSize(), n);
             long stepsPerEpoch = (n + batch - 1) / batch;
-            long totalSteps = stepsPerEpoch * recipe.maxEpochs();
+            int maxEpochs = recipe.epochBudget(n);
+            long totalSteps = stepsPerEpoch * maxEpochs;
             KlSchedule schedule = recipe.klSchedule();
             int k = config.latentDim();
             List<EpochDiagnostics> epochs = new ArrayList<>();
@@ -182,7 +183,7 @@ public final class Trainer {
             int sincePlateauBest = 0;
             boolean stoppedEarly = false;
 
-            for (int epoch = 1; epoch <= recipe.maxEpochs(); epoch++) {
+            for (int epoch = 1; epoch <= maxEpochs; epoch++) {
                 int[] perm = noise.permutation(n);
                 double sumRecon = 0;
                 double sumKl = 0;
@@ -255,7 +256,7 @@ public final class Trainer {
                                 held,
                                 (System.nanoTime() - t0) / 1e9);
                 epochs.add(diag);
-                listener.onEpoch(run, recipe.maxEpochs(), diag);
+                listener.onEpoch(run, maxEpochs, diag);
 
                 // Held-out ELBO is only comparable across epochs trained at full KL weight: under
                 // annealing a low beta buys reconstruction at the price of KL.

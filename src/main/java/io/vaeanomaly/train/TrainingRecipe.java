@@ -12,6 +12,11 @@ import java.util.Locale;
  */
 public final class TrainingRecipe {
     public static final int DEFAULT_MAX_EPOCHS = 60;
+    /**
+     * Small samples (a streaming warm-up of a few hundred rows) give few steps per epoch; the
+     * epoch budget is raised until at least this many optimizer steps are possible.
+     */
+    public static final int DEFAULT_MIN_STEPS = 1500;
     public static final int DEFAULT_BATCH_SIZE = 128;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final int DEFAULT_LR_WARMUP_STEPS = 100;
@@ -31,6 +36,7 @@ public final class TrainingRecipe {
 
     private final String name;
     private final int maxEpochs;
+    private final int minSteps;
     private final int batchSize;
     private final double learningRate;
     private final int lrWarmupSteps;
@@ -52,6 +58,7 @@ public final class TrainingRecipe {
     private TrainingRecipe(Builder b) {
         name = b.name;
         maxEpochs = positive("epochs", b.maxEpochs);
+        minSteps = nonNegative("min-steps", b.minSteps);
         batchSize = positive("batch-size", b.batchSize);
         learningRate = positive("learning-rate", b.learningRate);
         lrWarmupSteps = nonNegative("lr-warmup-steps", b.lrWarmupSteps);
@@ -159,6 +166,7 @@ public final class TrainingRecipe {
         return new Builder()
                 .name(name)
                 .maxEpochs(maxEpochs)
+                .minSteps(minSteps)
                 .batchSize(batchSize)
                 .learningRate(learningRate)
                 .lrWarmupSteps(lrWarmupSteps)
@@ -188,6 +196,17 @@ public final class TrainingRecipe {
 
     public int batchSize() {
         return batchSize;
+    }
+
+    public int minSteps() {
+        return minSteps;
+    }
+
+    /** The epoch budget for a training set of {@code rows}: maxEpochs, raised to reach minSteps. */
+    public int epochBudget(int rows) {
+        long stepsPerEpoch = (rows + Math.min(batchSize, rows) - 1) / Math.min(batchSize, rows);
+        long needed = (minSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+        return (int) Math.max(maxEpochs, Math.min(needed, 100_000));
     }
 
     public double learningRate() {
@@ -258,6 +277,7 @@ public final class TrainingRecipe {
     public static final class Builder {
         private String name = "default";
         private int maxEpochs = DEFAULT_MAX_EPOCHS;
+        private int minSteps = DEFAULT_MIN_STEPS;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private double learningRate = DEFAULT_LEARNING_RATE;
         private int lrWarmupSteps = DEFAULT_LR_WARMUP_STEPS;
@@ -283,6 +303,12 @@ public final class TrainingRecipe {
 
         public Builder maxEpochs(int v) {
             maxEpochs = v;
+            return this;
+        }
+
+        /** Minimum optimizer steps: the epoch budget is raised to allow them (0 = off). */
+        public Builder minSteps(int v) {
+            minSteps = v;
             return this;
         }
 
