@@ -33,6 +33,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new ScoreCommand());
         cl.addSubcommand(new EvaluateCommand());
         cl.addSubcommand(new NabScoreCommand());
+        cl.addSubcommand(new NabCommand());
         cl.addSubcommand(new BenchCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
