@@ -29,6 +29,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // Subcommands are registered here, one line each (keeps merges trivial).
+        cl.addSubcommand(new GenerateCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     if (ex instanceof InputFormatException || ex instanceof UsageException) {
