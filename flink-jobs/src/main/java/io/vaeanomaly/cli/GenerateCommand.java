@@ -107,12 +107,14 @@ public final class GenerateCommand implements Callable<Integer> {
                 }
                 pace(sent, t0);
                 MetricEvent e = generator.next();
-                producer.send(new ProducerRecord<>(topic, null, e.timestampMs(), e.host(),
-                        e.toJson()), (md, ex) -> {
-                            if (ex != null) {
-                                sendError.compareAndSet(null, ex);
-                            }
-                        });
+                // No explicit record timestamp: simulated event time runs ahead of the wall
+                // clock, and brokers reject timestamps over 1 h in the future by default
+                // (log.message.timestamp.after.max.ms). Event time is the JSON field "ts".
+                producer.send(new ProducerRecord<>(topic, e.host(), e.toJson()), (md, ex) -> {
+                    if (ex != null) {
+                        sendError.compareAndSet(null, ex);
+                    }
+                });
                 sent++;
                 if (e.isAnomaly()) {
                     anomalies++;

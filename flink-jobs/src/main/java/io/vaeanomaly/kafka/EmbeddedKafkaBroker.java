@@ -389,6 +389,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         // Flink's exactly-once KafkaSink uses long transaction timeouts; allow up to 1 h.
         p.put("transaction.max.timeout.ms", "3600000");
+        // Kafka 4 rejects record timestamps more than 1 h ahead of the broker clock by default;
+        // simulated event time (demo data, replayed datasets) runs ahead, so accept any.
+        p.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
         p.put("auto.create.topics.enable", Boolean.toString(config.autoCreateTopics));
         p.put("delete.topic.enable", "true");
         p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -102,6 +103,14 @@ class EmbeddedKafkaBrokerITCase {
             assertThat(broker.logFile()).exists();
             assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
             broker.createTopic("lifecycle", 2);
+            // Simulated event time may run far ahead of the wall clock; the broker accepts it.
+            Properties p = KAFKA.producerProperties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            long future = System.currentTimeMillis() + Duration.ofDays(30).toMillis();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+                producer.send(new ProducerRecord<>("lifecycle", 0, future, "k", "v"))
+                        .get(60, TimeUnit.SECONDS);
+            }
             System.out.printf("embedded broker started in %d ms%n",
                     broker.startupTime().toMillis());
         } finally {
