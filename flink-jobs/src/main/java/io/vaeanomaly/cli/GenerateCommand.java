@@ -45,14 +45,16 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Stop after N events; 0 = run until interrupted (default).")
     long events;
 
-    @Option(names = "--hosts", defaultValue = "4", description = "Hosts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hosts", defaultValue = "4",
+            description = "Hosts (default: ${DEFAULT-VALUE}).")
     int hosts;
 
     @Option(names = "--features", defaultValue = "24",
             description = "Metrics per host, 8..40 (default: ${DEFAULT-VALUE}).")
     int features;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--ticks-per-day", defaultValue = "720",

@@ -29,7 +29,8 @@ public final class KafkaBrokerProcessMain {
      */
     public static void main(String[] args) {
         if (args.length != 3) {
-            System.err.println("usage: KafkaBrokerProcessMain <server.properties> <cluster-id> <dir>");
+            System.err.println(
+                    "usage: KafkaBrokerProcessMain <server.properties> <cluster-id> <dir>");
             System.exit(2);
         }
         String config = args[0];

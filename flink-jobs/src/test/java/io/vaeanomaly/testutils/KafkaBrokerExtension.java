@@ -212,7 +212,8 @@ public final class KafkaBrokerExtension
             String topic, int n, Duration timeout, IsolationLevel isolation) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, String> consumer = assignedConsumer(topic, isolation, deadline)) {
+        try (KafkaConsumer<String, String> consumer =
+                     assignedConsumer(topic, isolation, deadline)) {
             while (out.size() < n && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(out::add);
             }
@@ -232,7 +233,8 @@ public final class KafkaBrokerExtension
             String topic, Duration timeout, IsolationLevel isolation) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, String> consumer = assignedConsumer(topic, isolation, deadline)) {
+        try (KafkaConsumer<String, String> consumer =
+                     assignedConsumer(topic, isolation, deadline)) {
             Map<TopicPartition, Long> end = new HashMap<>(
                     consumer.endOffsets(consumer.assignment(), timeout));
             while (!reached(consumer, end)) {
