@@ -22,7 +22,7 @@ public final class NabDetector {
     /** Values per shingle. */
     public static final int SHINGLE = 8;
     /** Events between retrainings after the first model. */
-    public static final int RETRAIN_EVERY = 1500;
+    public static final int RETRAIN_EVERY = 4000;
 
     private NabDetector() {}
 
@@ -34,8 +34,8 @@ public final class NabDetector {
         return new DetectorSettings(
                 d -> VaeConfig.builder(d).hidden(32, 32).latentDim(4).build(),
                 TrainingRecipe.defaults().toBuilder()
-                        .maxEpochs(40)
-                        .minSteps(800)
+                        .maxEpochs(30)
+                        .minSteps(600)
                         .batchSize(64)
                         .learningRate(3e-3)
                         .build(),
