@@ -30,6 +30,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         // Subcommands are registered here, one line each (keeps merges trivial).
         cl.addSubcommand(new EvaluateCommand());
+        cl.addSubcommand(new RunCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     if (ex instanceof InputFormatException || ex instanceof UsageException) {
