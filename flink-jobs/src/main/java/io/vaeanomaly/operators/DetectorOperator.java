@@ -34,6 +34,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import io.vaeanomaly.serde.AnomalyRecord;
@@ -67,7 +68,7 @@ import io.vaeanomaly.serde.AnomalyRecord;
  * events out of its training sample.
  */
 public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord>
-        implements OneInputStreamOperator<Event, AnomalyRecord> {
+        implements OneInputStreamOperator<Event, AnomalyRecord>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
     /** What the operator emits. */
@@ -407,7 +408,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
      * buffered events are scored; events still without a model are forwarded unscored.
      */
     @Override
-    public void finish() throws Exception {
+    public void endInput() throws Exception {
         for (Entry en : new ArrayList<>(cache.values())) {
             if (en.training != null) {
                 en.training.exceptionally(e -> null).join();
@@ -428,7 +429,6 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 }
             }
         }
-        super.finish();
     }
 
     @Override
