@@ -2,6 +2,7 @@ package io.vaeanomaly.testdata;
 
 import io.vaeanomaly.serde.Event;
 import io.vaeanomaly.serde.FeatureSchema;
+import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.serde.SourcePosition;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -56,10 +57,32 @@ public final class StreamData {
                 key, x[0], x[1], x[2], x[3]);
     }
 
+    /** The Kafka record of an event with {@code key} and features {@code x}. */
+    public static KafkaRecord record(String topic, long offset, String key, double[] x) {
+        return record(topic, offset, json(key, x));
+    }
+
+    /** A Kafka record with a JSON (or any) text value. */
+    public static KafkaRecord record(String topic, long offset, String value) {
+        return new KafkaRecord(topic, 0, offset, 1_700_000_000_000L + offset, null,
+                value.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** A parsed event, as the parse operator would emit it. */
     public static Event event(String key, long offset, double[] x) {
         return new Event(key, 1_700_000_000_000L + offset, x, SCHEMA,
                 new SourcePosition("events", 0, offset),
                 json(key, x).getBytes(StandardCharsets.UTF_8));
     }
+
+    /** Records the parser rejects, one per kind of problem: {value, expected error type}. */
+    public static final String[][] BAD_RECORDS = {
+        {"this is not json", "unparsable"},
+        {"{\"host\":\"h1\",\"cpu\":0.1,\"mem\":0.2,\"disk\":0.3}", "missing_field"},
+        {"{\"host\":\"h1\",\"cpu\":\"high\",\"mem\":0.2,\"disk\":0.3,\"net\":0.4}",
+            "non_numeric"},
+        {"{\"host\":\"h1\",\"cpu\":1e999,\"mem\":0.2,\"disk\":0.3,\"net\":0.4}",
+            "non_finite"},
+        {"[1, 2, 3]", "unparsable"},
+    };
 }
