@@ -31,6 +31,7 @@ public final class Main implements Runnable {
         // Subcommands are registered here, one line each (keeps merges trivial).
         cl.addSubcommand(new EvaluateCommand());
         cl.addSubcommand(new RunCommand());
+        cl.addSubcommand(new GenerateCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     if (ex instanceof InputFormatException || ex instanceof UsageException) {

@@ -1,0 +1,360 @@
+package io.vaeanomaly.testutils;
+
+import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * JUnit 5 extension that provides a real Kafka broker to a test class.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+ * }</pre>
+ *
+ * <p>As a static field there is one broker per test class, stopped after the class. As an
+ * instance field the broker lives for one test method. With a Docker engine the broker is the
+ * {@code apache/kafka:4.1.0} image (Testcontainers); without one it is an
+ * {@link EmbeddedKafkaBroker} child process. The system property {@code vaeanomaly.kafka}
+ * ({@code auto} (default), {@code docker}, {@code embedded}) forces a choice.
+ *
+ * <p>Tests should use a fresh topic per test ({@link #uniqueTopic(String)}) so that the tests
+ * of one class do not see each other's records.
+ */
+public final class KafkaBrokerExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    /** Docker image used when a Docker engine is available. */
+    public static final String KAFKA_IMAGE = "apache/kafka:4.1.0";
+    /** System property that selects the broker: auto, docker or embedded. */
+    public static final String MODE_PROPERTY = "vaeanomaly.kafka";
+
+    private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private EmbeddedKafkaBroker embedded;
+    private KafkaContainer container;
+    private Admin admin;
+    private boolean perMethod;
+
+    /** Starts the broker before the test class (static field registration). */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    /** Stops the broker after the test class. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    /** Starts the broker for one test when registered on an instance field. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!isStarted()) {
+            perMethod = true;
+            start();
+        }
+    }
+
+    /** Stops a broker that was started for a single test method. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perMethod) {
+            perMethod = false;
+            stop();
+        }
+    }
+
+    /** Whether the broker runs in Docker (true) or as an embedded child process (false). */
+    public boolean usesDocker() {
+        requireStarted();
+        return container != null;
+    }
+
+    /** {@code host:port} of the broker. */
+    public String bootstrapServers() {
+        requireStarted();
+        return container != null ? container.getBootstrapServers() : embedded.bootstrapServers();
+    }
+
+    /** An admin client for the broker, owned by this extension (do not close it). */
+    public synchronized Admin admin() {
+        requireStarted();
+        if (admin == null) {
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+            admin = Admin.create(p);
+        }
+        return admin;
+    }
+
+    /** A topic name no other test in this JVM uses: {@code prefix-<n>-<random>}. */
+    public String uniqueTopic(String prefix) {
+        return prefix + "-" + TOPIC_COUNTER.incrementAndGet() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates a topic with replication factor 1 and waits until it has leaders. */
+    public void createTopic(String name, int partitions) {
+        EmbeddedKafkaBroker.createTopic(admin(), name, partitions, Map.of(), ADMIN_TIMEOUT);
+    }
+
+    /** Creates {@link #uniqueTopic(String)} with {@code partitions} partitions; returns it. */
+    public String createUniqueTopic(String prefix, int partitions) {
+        String topic = uniqueTopic(prefix);
+        createTopic(topic, partitions);
+        return topic;
+    }
+
+    /** Properties of an idempotent String/String producer for this broker. */
+    public Properties producerProperties() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
+    }
+
+    /** Properties of a String/String consumer without a group (use assign, not subscribe). */
+    public Properties consumerProperties(IsolationLevel isolation) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                isolation.toString().toLowerCase(Locale.ROOT));
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return p;
+    }
+
+    /** Sends {@code records} synchronously (all acknowledged on return). */
+    public void produce(List<ProducerRecord<String, String>> records) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+            for (ProducerRecord<String, String> r : records) {
+                acks.add(producer.send(r));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> f : acks) {
+                f.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("produce failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("produce not acknowledged in time", e);
+        }
+    }
+
+    /** Sends {@code key -> value} pairs to {@code topic} in map iteration order. */
+    public void produce(String topic, Map<String, String> keyValues) {
+        produce(keyValues.entrySet().stream()
+                .map(e -> new ProducerRecord<>(topic, e.getKey(), e.getValue()))
+                .collect(Collectors.toList()));
+    }
+
+    /** Sends values without keys to {@code topic}. */
+    public void produceValues(String topic, List<String> values) {
+        produce(values.stream()
+                .map(v -> new ProducerRecord<String, String>(topic, v))
+                .collect(Collectors.toList()));
+    }
+
+    /**
+     * Reads {@code topic} from the beginning until {@code n} records arrived (read_uncommitted).
+     * Fails with an {@link AssertionError} naming the count if they do not arrive in time.
+     */
+    public List<ConsumerRecord<String, String>> consume(String topic, int n, Duration timeout) {
+        return consume(topic, n, timeout, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /**
+     * As {@link #consume(String, int, Duration)} with the given isolation level; returns exactly
+     * the first {@code n} records received (partitions interleaved in arrival order).
+     */
+    public List<ConsumerRecord<String, String>> consume(
+            String topic, int n, Duration timeout, IsolationLevel isolation) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, String> consumer = assignedConsumer(topic, isolation, deadline)) {
+            while (out.size() < n && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        if (out.size() < n) {
+            throw new AssertionError("expected " + n + " records on topic " + topic + " ("
+                    + isolation + ") within " + timeout + ", got " + out.size());
+        }
+        return new ArrayList<>(out.subList(0, n));
+    }
+
+    /**
+     * Reads every record of {@code topic} up to the end offsets at call time (for read_committed
+     * the last stable offset, so aborted and open transactions are excluded).
+     */
+    public List<ConsumerRecord<String, String>> consumeAll(
+            String topic, Duration timeout, IsolationLevel isolation) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, String> consumer = assignedConsumer(topic, isolation, deadline)) {
+            Map<TopicPartition, Long> end = new HashMap<>(
+                    consumer.endOffsets(consumer.assignment(), timeout));
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("did not reach the end of topic " + topic + " ("
+                            + end + ") within " + timeout + "; read " + out.size());
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #consumeAll(String, Duration, IsolationLevel)} with read_uncommitted. */
+    public List<ConsumerRecord<String, String>> consumeAll(String topic, Duration timeout) {
+        return consumeAll(topic, timeout, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private KafkaConsumer<String, String> assignedConsumer(
+            String topic, IsolationLevel isolation, long deadline) {
+        KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(consumerProperties(isolation));
+        try {
+            List<PartitionInfo> parts = List.of();
+            while (parts == null || parts.isEmpty()) {
+                parts = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if ((parts == null || parts.isEmpty()) && System.nanoTime() > deadline) {
+                    throw new AssertionError("topic " + topic + " has no partitions");
+                }
+            }
+            List<TopicPartition> tps = parts.stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .collect(Collectors.toList());
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            return consumer;
+        } catch (RuntimeException | Error e) {
+            consumer.close();
+            throw e;
+        }
+    }
+
+    private boolean isStarted() {
+        return embedded != null || container != null;
+    }
+
+    private void requireStarted() {
+        if (!isStarted()) {
+            throw new IllegalStateException(
+                    "Kafka broker not started: register KafkaBrokerExtension with"
+                            + " @RegisterExtension");
+        }
+    }
+
+    private synchronized void start() {
+        if (isStarted()) {
+            return;
+        }
+        if (useDocker()) {
+            KafkaContainer c = new KafkaContainer(KAFKA_IMAGE);
+            c.start();
+            container = c;
+        } else {
+            embedded = EmbeddedKafkaBroker.start();
+        }
+    }
+
+    private synchronized void stop() {
+        try {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
+        } finally {
+            admin = null;
+            try {
+                if (container != null) {
+                    container.stop();
+                }
+            } finally {
+                container = null;
+                if (embedded != null) {
+                    embedded.close();
+                }
+                embedded = null;
+            }
+        }
+    }
+
+    private static boolean useDocker() {
+        String mode = System.getProperty(MODE_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        switch (mode) {
+            case "docker":
+                return true;
+            case "embedded":
+                return false;
+            case "auto":
+                return DockerProbe.AVAILABLE;
+            default:
+                throw new IllegalArgumentException(MODE_PROPERTY
+                        + " must be auto, docker or embedded, got '" + mode + "'");
+        }
+    }
+
+    /** Asks Testcontainers once per JVM (the probe can take a moment when Docker is absent). */
+    private static final class DockerProbe {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            try {
+                return DockerClientFactory.instance().isDockerAvailable();
+            } catch (RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
+    }
+}
