@@ -50,7 +50,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       online detector per key in keyed state;
  *   <li>{@code model.scope: global} with {@code training.deterministic: true}: one detector at
  *       parallelism 1 (keyed by a constant), training synchronously at exact event counts, so a
- *       replay gives identical records;
+ *       replay gives byte-identical records (no wall-clock time in them) provided the input
+ *       arrives in the same order, i.e. the input topic has one partition;
  *   <li>{@code model.scope: global} otherwise: scorers at full parallelism
  *       ({@link GlobalScorerFunction}) with the champion broadcast from a trainer at parallelism
  *       1 that trains asynchronously on a {@link TrainingSampler sample} of the events. The
@@ -139,6 +140,13 @@ public final class AnomalyDetectionJob {
                     "must be 1 with model.scope global unless training.deterministic is true:"
                             + " parallel scorers see the stream interleaved, so consecutive"
                             + " events do not form a window (use model.scope per-key)");
+        }
+        if (config.training().retrainsByTime()) {
+            // The core detector retrains on event counts only; ignoring the option silently
+            // would leave a model the operator believes is refreshed.
+            throw new ConfigException("training.retrain-interval",
+                    "is not supported by the streaming job yet; set it to 0 and use"
+                            + " training.retrain-every-events");
         }
         DetectorSettingsFactory.settings(config); // validates early, before anything runs
 

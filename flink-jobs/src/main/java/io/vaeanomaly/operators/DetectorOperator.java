@@ -82,6 +82,12 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     /** Detectors kept deserialised per operator instance. */
     static final int CACHE_LIMIT = 256;
 
+    /** Events of one key scored together at most. */
+    static final int MAX_BATCH = 64;
+
+    /** Longest time an event waits for its batch to fill. */
+    static final long MAX_BATCH_DELAY_MS = 20;
+
     /** How often a training in flight is checked for completion. */
     static final long POLL_INTERVAL_MS = 50;
 
@@ -103,6 +109,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     private transient LinkedHashMap<String, Entry> cache;
     private transient TrainingExecutor executor;
     private transient boolean pollScheduled;
+    private transient boolean flushScheduled;
     private transient JobMetrics metrics;
 
     private DetectorOperator(JobConfig config, Role role, int sampleEvery) {
@@ -135,6 +142,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         long knownVersion;
         boolean dirty;
         CompletableFuture<ChallengerTrainer.Outcome> training;
+        /** Events waiting for their batch (never across a checkpoint barrier). */
+        List<Event> pending = new ArrayList<>();
 
         Entry(String key, OnlineDetector detector, int rawDim, int buffered) {
             this.key = key;
@@ -196,29 +205,101 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         if (en.rawDim == 0) {
             en.rawDim = event.dimension();
         } else if (en.rawDim != event.dimension()) {
-            metrics.deadLettered();
-            output.collect(OutputTags.DEAD_LETTERS,
-                    new StreamRecord<>(RecordMapper.wrongDimension(event, en.rawDim)));
+            // The trainer sees copies of events the scorers report; only scorers dead-letter.
+            if (role == Role.SCORER) {
+                metrics.deadLettered();
+                output.collect(OutputTags.DEAD_LETTERS,
+                        new StreamRecord<>(RecordMapper.wrongDimension(event, en.rawDim)));
+            }
             return;
         }
+        if (en.detector.champion().isEmpty()) {
+            // Before the first model an event costs no scoring: process it at once, so that the
+            // first model appears at exactly the same event whatever the timing.
+            processEvents(en, List.of(event));
+        } else {
+            en.pending.add(event);
+            if (en.pending.size() >= MAX_BATCH) {
+                processPending(en);
+            } else {
+                scheduleBatchFlush();
+            }
+        }
+        evictIfNeeded();
+    }
+
+    /**
+     * Runs events through the key's detector in one batch and emits the results in order.
+     * Scoring a batch costs little more than scoring one event (one pass of matrix products
+     * instead of one per event), and the results do not depend on the batch boundaries: scores
+     * are seeded per event, the threshold observes them in order, and the detector trains at
+     * exact event counts.
+     */
+    private void processEvents(Entry en, List<Event> events) throws Exception {
         boolean hadModel = en.detector.champion().isPresent();
+        double[][] rows = new double[events.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = events.get(i).features();
+        }
         long start = System.nanoTime();
-        Detection d = en.detector.process(new double[][] {event.features()})[0];
-        long nanos = System.nanoTime() - start;
+        Detection[] ds = en.detector.process(rows);
+        long nanosPerEvent = (System.nanoTime() - start) / rows.length;
         en.dirty = true;
         if (role == Role.SCORER) {
-            if (d.scored()) {
-                emitScored(event, d, nanos);
-            } else if (!hadModel && buffering && bufferedTotal < config.flink().maxBufferedEvents()) {
-                bufferState.add(event);
-                en.buffered++;
-                bufferedTotal++;
-            } else {
-                emitUnscored(event);
+            for (int i = 0; i < ds.length; i++) {
+                Event event = events.get(i);
+                Detection d = ds[i];
+                if (d.scored()) {
+                    emitScored(event, d, nanosPerEvent);
+                } else if (!hadModel && buffering
+                        && bufferedTotal < config.flink().maxBufferedEvents()) {
+                    bufferState.add(event);
+                    en.buffered++;
+                    bufferedTotal++;
+                } else {
+                    emitUnscored(event);
+                }
             }
         }
         afterStep(en);
-        evictIfNeeded();
+    }
+
+    private void processPending(Entry en) throws Exception {
+        List<Event> batch = en.pending;
+        en.pending = new ArrayList<>();
+        processEvents(en, batch);
+    }
+
+    /** Processes every key's pending batch (timer, checkpoint barrier, end of input). */
+    private void flushPending() throws Exception {
+        for (Entry en : new ArrayList<>(cache.values())) {
+            if (!en.pending.isEmpty()) {
+                setCurrentKey(en.key);
+                processPending(en);
+            }
+        }
+    }
+
+    private void scheduleBatchFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + MAX_BATCH_DELAY_MS, time -> {
+                flushScheduled = false;
+                flushPending();
+                evictIfNeeded();
+            });
+        }
+    }
+
+    /**
+     * Pending batches are processed before the barrier goes downstream, so their records belong
+     * to this checkpoint and the batches themselves need no state.
+     */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flushPending();
+        super.prepareSnapshotPreBarrier(checkpointId);
     }
 
     private Entry entry(String key) throws IOException {
@@ -374,8 +455,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         Iterator<Entry> it = cache.values().iterator();
         while (cache.size() > CACHE_LIMIT && it.hasNext()) {
             Entry en = it.next();
-            if (en.training != null) {
-                continue; // pinned until its result is applied
+            if (en.training != null || !en.pending.isEmpty()) {
+                continue; // pinned until its result is applied or its batch processed
             }
             writeBack(en);
             it.remove();
@@ -409,6 +490,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
      */
     @Override
     public void endInput() throws Exception {
+        flushPending();
         for (Entry en : new ArrayList<>(cache.values())) {
             if (en.training != null) {
                 en.training.exceptionally(e -> null).join();

@@ -175,4 +175,15 @@ class AnomalyDetectionJobTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("model.shingle-size");
     }
+
+    @Test
+    void timeBasedRetrainingIsRejectedRatherThanIgnored() {
+        JobConfig config = TestConfigs.small("training.retrain-interval=1h");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataStream<KafkaRecord> source = env.fromData(TypeInformation.of(KafkaRecord.class),
+                StreamData.record("events", 0, "{}"));
+        assertThatThrownBy(() -> AnomalyDetectionJob.topology(source, config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("training.retrain-interval");
+    }
 }

@@ -19,6 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /** The keyed detector operator in a Flink test harness: state, timers, outputs. */
 class DetectorOperatorTest {
+    private long clock;
+
+    /** Advances processing time past every batch timer: pending batches are scored. */
+    private void settle(KeyedOneInputStreamOperatorTestHarness<String, Event, AnomalyRecord> h)
+            throws Exception {
+        clock += 1000;
+        h.setProcessingTime(clock);
+    }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, AnomalyRecord> harness(
             DetectorOperator op) throws Exception {
@@ -52,6 +60,7 @@ class DetectorOperatorTest {
         StreamData data = new StreamData(1);
         feed(h, "a", data, 0, 250);
         h.processElement(new StreamRecord<>(StreamData.event("a", 250, StreamData.anomaly())));
+        settle(h);
 
         List<AnomalyRecord> out = h.extractOutputValues();
         assertThat(out).hasSize(251);
@@ -81,6 +90,7 @@ class DetectorOperatorTest {
         h.open();
         StreamData data = new StreamData(2);
         feed(h, "a", data, 0, 450); // first model at 200, retraining at 400
+        settle(h);
         long versionBefore = h.extractOutputValues().get(449).modelVersion();
         assertThat(versionBefore).isGreaterThanOrEqualTo(1);
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
@@ -98,12 +108,13 @@ class DetectorOperatorTest {
         restored.close();
     }
 
-    private static AnomalyRecord scoreOneMore(
+    private AnomalyRecord scoreOneMore(
             KeyedOneInputStreamOperatorTestHarness<String, Event, AnomalyRecord> h, long offset)
             throws Exception {
         int before = h.extractOutputValues().size();
         h.processElement(new StreamRecord<>(
                 StreamData.event("a", offset, new StreamData(99).normal())));
+        settle(h);
         List<AnomalyRecord> out = h.extractOutputValues();
         assertThat(out).hasSize(before + 1);
         return out.get(before);
@@ -152,12 +163,11 @@ class DetectorOperatorTest {
         feed(h, "a", data, 0, 230); // training starts at 200 on the executor; all held
         assertThat(h.extractOutputValues()).isEmpty();
 
-        long now = 0;
         long deadline = System.currentTimeMillis() + 60_000;
         while (h.extractOutputValues().isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
-            now += DetectorOperator.POLL_INTERVAL_MS;
-            h.setProcessingTime(now);
+            clock += DetectorOperator.POLL_INTERVAL_MS;
+            h.setProcessingTime(clock);
         }
         List<AnomalyRecord> out = h.extractOutputValues();
         assertThat(out).hasSize(230);
@@ -166,6 +176,7 @@ class DetectorOperatorTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).trainedAtMs()).isPositive();
         feed(h, "a", data, 230, 5);
+        settle(h);
         assertThat(h.extractOutputValues()).hasSize(235);
         h.close();
     }
@@ -177,6 +188,7 @@ class DetectorOperatorTest {
         var h = harness(DetectorOperator.scorer(config));
         h.open();
         feed(h, "a", new StreamData(6), 0, 210);
+        settle(h);
         assertThat(side(h, OutputTags.UNSCORED)).hasSize(200);
         assertThat(h.extractOutputValues()).hasSize(10);
         h.close();
@@ -192,5 +204,50 @@ class DetectorOperatorTest {
         h.endInput();
         assertThat(side(h, OutputTags.UNSCORED)).hasSize(50);
         h.close();
+    }
+
+    @Test
+    void batchesAreScoredWhenFullOnTheTimerAndBeforeACheckpointBarrier() throws Exception {
+        JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
+        var h = harness(DetectorOperator.scorer(config));
+        h.open();
+        StreamData data = new StreamData(8);
+        feed(h, "a", data, 0, 200); // the first model: every event so far is out
+        assertThat(h.extractOutputValues()).hasSize(200);
+        feed(h, "a", data, 200, DetectorOperator.MAX_BATCH - 1);
+        assertThat(h.extractOutputValues()).as("batch not full yet").hasSize(200);
+        feed(h, "a", data, 200 + DetectorOperator.MAX_BATCH - 1, 1);
+        assertThat(h.extractOutputValues()).hasSize(200 + DetectorOperator.MAX_BATCH);
+        feed(h, "a", data, 200 + DetectorOperator.MAX_BATCH, 3);
+        h.prepareSnapshotPreBarrier(1);
+        assertThat(h.extractOutputValues()).hasSize(203 + DetectorOperator.MAX_BATCH);
+        feed(h, "a", data, 203 + DetectorOperator.MAX_BATCH, 2);
+        clock += DetectorOperator.MAX_BATCH_DELAY_MS;
+        h.setProcessingTime(clock);
+        assertThat(h.extractOutputValues()).hasSize(205 + DetectorOperator.MAX_BATCH);
+        h.close();
+    }
+
+    @Test
+    void scoresDoNotDependOnBatchBoundaries() throws Exception {
+        JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
+        List<List<AnomalyRecord>> runs = new java.util.ArrayList<>();
+        for (int flushEvery : new int[] {1, 7, 1000}) {
+            var h = harness(DetectorOperator.scorer(config));
+            h.open();
+            StreamData data = new StreamData(9);
+            for (int i = 0; i < 500; i++) {
+                h.processElement(new StreamRecord<>(StreamData.event("a", i, data.normal())));
+                if (i % flushEvery == 0) {
+                    settle(h);
+                }
+            }
+            settle(h);
+            runs.add(h.extractOutputValues());
+            h.close();
+        }
+        assertThat(runs.get(0)).hasSize(500);
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+        assertThat(runs.get(2)).isEqualTo(runs.get(0));
     }
 }
