@@ -5,7 +5,7 @@ import io.vaeanomaly.config.FlinkOptions;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.config.ModelOptions;
 import io.vaeanomaly.operators.DetectorOperator;
-import io.vaeanomaly.operators.GlobalScorerFunction;
+import io.vaeanomaly.operators.GlobalScorerOperator;
 import io.vaeanomaly.operators.ModelUpdate;
 import io.vaeanomaly.operators.OutputTags;
 import io.vaeanomaly.operators.ParseFunction;
@@ -25,7 +25,6 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -53,7 +52,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       replay gives byte-identical records (no wall-clock time in them) provided the input
  *       arrives in the same order, i.e. the input topic has one partition;
  *   <li>{@code model.scope: global} otherwise: scorers at full parallelism
- *       ({@link GlobalScorerFunction}) with the champion broadcast from a trainer at parallelism
+ *       ({@link GlobalScorerOperator}) with the champion broadcast from a trainer at parallelism
  *       1 that trains asynchronously on a {@link TrainingSampler sample} of the events. The
  *       trainer scores its sample with its own champion so that flagged events stay out of the
  *       training data; no feedback from the scorers is needed, so the graph has no cycle.
@@ -179,13 +178,12 @@ public final class AnomalyDetectionJob {
                     .uid("trainer")
                     .setParallelism(1)
                     .setMaxParallelism(1);
-            BroadcastStream<ModelUpdate> models = trainer
-                    .getSideOutput(OutputTags.MODEL_UPDATES)
-                    .broadcast(GlobalScorerFunction.MODEL_STATE);
+            DataStream<ModelUpdate> models =
+                    trainer.getSideOutput(OutputTags.MODEL_UPDATES).broadcast();
             scored = events.connect(models)
-                    .process(new GlobalScorerFunction(config),
-                            TypeInformation.of(AnomalyRecord.class))
-                    .name("scorer").uid("scorer");
+                    .transform("scorer", TypeInformation.of(AnomalyRecord.class),
+                            new GlobalScorerOperator(config))
+                    .uid("scorer");
             modelEvents = trainer.getSideOutput(OutputTags.MODEL_EVENTS);
         }
         DataStream<DeadLetterRecord> deadLetters = events
