@@ -61,6 +61,13 @@ import io.vaeanomaly.serde.AnomalyRecord;
  * with the current champion meanwhile. A training in flight at a checkpoint is not part of it;
  * after a restore it starts again when next due.
  *
+ * <p><b>Batches.</b> Once a key has a model its events are scored in micro-batches (up to
+ * {@link #MAX_BATCH} events or {@link #MAX_BATCH_DELAY_MS}); a batch costs about as much as one
+ * event, and the results do not depend on where batches end (scores are seeded per event, the
+ * threshold observes them in order, training happens at exact counts). Pending batches are
+ * processed in {@link #prepareSnapshotPreBarrier}, before the barrier goes downstream, so they
+ * never need state.
+ *
  * <p><b>Outputs.</b> Scorer: an {@link AnomalyRecord} for every scored event (main output),
  * {@link OutputTags#UNSCORED}, {@link OutputTags#MODEL_EVENTS}, {@link OutputTags#DEAD_LETTERS}
  * (events whose dimension differs from the key's first event). Trainer: model events and
