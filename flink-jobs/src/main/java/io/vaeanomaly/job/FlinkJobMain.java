@@ -1,0 +1,67 @@
+package io.vaeanomaly.job;
+
+import io.vaeanomaly.config.ConfigException;
+import io.vaeanomaly.config.JobConfig;
+import io.vaeanomaly.config.JobConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Main class of {@code vae-anomaly-flink-job.jar} for a Flink cluster:
+ *
+ * <pre>
+ * flink run flink-jobs/target/vae-anomaly-flink-job.jar --config job.yaml [--set key=value ...]
+ * </pre>
+ *
+ * The configuration file must be readable where the client runs. Settings of the {@code flink}
+ * section apply to this job; cluster-wide settings (metric reporters, memory) belong in the
+ * cluster's config.yaml (see configs/flink-conf.yaml).
+ */
+public final class FlinkJobMain {
+    private FlinkJobMain() {}
+
+    /** Job name shown in the Flink UI and metrics. */
+    public static final String JOB_NAME = "vae-anomaly";
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException | ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("usage: --config FILE [--set key=value ...]");
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                AnomalyDetectionJob.flinkConfiguration(config));
+        AnomalyDetectionJob.buildKafkaPipeline(env, config);
+        env.execute(JOB_NAME);
+    }
+
+    /** Parses {@code --config FILE} and repeated {@code --set key=value}. */
+    static JobConfig parse(String[] args) {
+        Path file = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("--config") || a.equals("-c")) && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (a.startsWith("--config=")) {
+                file = Path.of(a.substring("--config=".length()));
+            } else if (a.equals("--set") && i + 1 < args.length) {
+                overrides.add(args[++i]);
+            } else if (a.startsWith("--set=")) {
+                overrides.add(a.substring("--set=".length()));
+            } else {
+                throw new IllegalArgumentException("unexpected argument: " + a);
+            }
+        }
+        if (file == null) {
+            throw new IllegalArgumentException("--config is required");
+        }
+        return JobConfigLoader.load(file, overrides);
+    }
+}

@@ -1,0 +1,104 @@
+package io.vaeanomaly.job;
+
+import io.vaeanomaly.config.JobConfig;
+import io.vaeanomaly.config.KafkaOptions;
+import io.vaeanomaly.serde.AnomalyRecordJson;
+import io.vaeanomaly.serde.DeadLetterRecordJson;
+import io.vaeanomaly.serde.KafkaRecord;
+import io.vaeanomaly.serde.KafkaSerdes;
+import io.vaeanomaly.serde.ModelEventRecordJson;
+import io.vaeanomaly.serde.RecordCodec;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The job's Kafka source and sinks, built from the {@code kafka} section. Client properties
+ * ({@code kafka.properties}: security.protocol, sasl.*, ssl.* ...) go to every client.
+ */
+public final class KafkaConnectors {
+    private KafkaConnectors() {}
+
+    /** The source of {@code kafka.input-topic}, keeping each record's position and bytes. */
+    public static KafkaSource<KafkaRecord> source(JobConfig config) {
+        KafkaOptions k = config.kafka();
+        return KafkaSource.<KafkaRecord>builder()
+                .setProperties(k.clientProperties())
+                .setBootstrapServers(k.bootstrapServers())
+                .setTopics(k.inputTopic())
+                .setGroupId(k.groupId())
+                .setStartingOffsets(startingOffsets(k.startingOffsets()))
+                .setDeserializer(new KafkaRecordDeserializer())
+                .build();
+    }
+
+    @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
+    private static OffsetsInitializer startingOffsets(KafkaOptions.StartingOffsets s) {
+        return switch (s) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    }
+
+    /**
+     * A sink writing records with {@code codec} to {@code topic}.
+     *
+     * @param name distinguishes the transactional ids of the job's sinks
+     */
+    public static <T> KafkaSink<T> sink(
+            JobConfig config, String topic, RecordCodec<T> codec, String name) {
+        KafkaOptions k = config.kafka();
+        Properties producer = k.clientProperties();
+        boolean exactlyOnce =
+                k.deliveryGuarantee() == KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        if (exactlyOnce) {
+            producer.put("transaction.timeout.ms",
+                    Long.toString(k.transactionTimeout().toMillis()));
+        }
+        KafkaRecordSerializationSchema<T> serializer =
+                (record, context, timestamp) -> KafkaSerdes.producerRecord(topic, codec, record);
+        var builder = KafkaSink.<T>builder()
+                .setBootstrapServers(k.bootstrapServers())
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(exactlyOnce
+                        ? DeliveryGuarantee.EXACTLY_ONCE
+                        : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (exactlyOnce) {
+            builder.setTransactionalIdPrefix(k.transactionalIdPrefix() + "-" + name);
+        }
+        return builder.build();
+    }
+
+    /** Writes the job's outputs to the configured topics. */
+    public static void attachSinks(AnomalyDetectionJob.Outputs outputs, JobConfig config) {
+        KafkaOptions k = config.kafka();
+        sinkTo(outputs.anomalies(),
+                sink(config, k.outputTopic(), AnomalyRecordJson.INSTANCE, "anomalies"),
+                "anomalies-sink");
+        sinkTo(outputs.deadLetters(),
+                sink(config, k.deadLetterTopic(), DeadLetterRecordJson.INSTANCE, "dead-letters"),
+                "dead-letter-sink");
+        if (k.scoresEnabled()) {
+            sinkTo(outputs.scores(),
+                    sink(config, k.scoresTopic(), AnomalyRecordJson.INSTANCE, "scores"),
+                    "scores-sink");
+        }
+        if (k.modelEventsEnabled()) {
+            sinkTo(outputs.modelEvents(),
+                    sink(config, k.modelEventsTopic(), ModelEventRecordJson.INSTANCE,
+                            "model-events"),
+                    "model-events-sink");
+        }
+    }
+
+    private static <T> void sinkTo(DataStream<T> stream, KafkaSink<T> sink, String name) {
+        stream.sinkTo(sink).name(name).uid(name);
+    }
+}

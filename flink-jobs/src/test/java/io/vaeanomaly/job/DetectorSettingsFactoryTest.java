@@ -1,0 +1,115 @@
+package io.vaeanomaly.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vaeanomaly.config.ConfigException;
+import io.vaeanomaly.config.JobConfig;
+import io.vaeanomaly.detect.DetectorSettings;
+import io.vaeanomaly.detect.SampleBuffer;
+import io.vaeanomaly.detect.ThresholdSettings;
+import io.vaeanomaly.model.Activation;
+import io.vaeanomaly.model.DecoderVariance;
+import io.vaeanomaly.model.VaeConfig;
+import io.vaeanomaly.score.ScoreMode;
+import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.train.KlSchedule;
+import io.vaeanomaly.train.TrainingRecipe;
+import org.junit.jupiter.api.Test;
+
+class DetectorSettingsFactoryTest {
+
+    @Test
+    void mapsEveryModelTrainingAndThresholdOption() {
+        JobConfig config = TestConfigs.small(
+                "model.scope=per-key",
+                "model.encoder-hidden=[32,8]",
+                "model.decoder-hidden=[8]",
+                "model.latent-dim=3",
+                "model.activation=relu",
+                "model.decoder-variance=per-feature",
+                "model.sigma-min=0.1",
+                "model.score-samples=4",
+                "model.score-mode=mean-log",
+                "model.top-k=2",
+                "model.shingle-size=2",
+                "training.warmup-events=300",
+                "training.retrain-every-events=1000",
+                "training.sample-size=400",
+                "training.sample-strategy=sliding-window",
+                "training.epochs=7",
+                "training.batch-size=16",
+                "training.learning-rate=0.005",
+                "training.kl-schedule=monotonic",
+                "training.kl-warmup-epochs=3",
+                "training.free-bits=0.2",
+                "training.restarts=2",
+                "training.early-stopping-patience=3",
+                "training.heldout-fraction=0.25",
+                "training.seed=9",
+                "training.promotion-tolerance=0.7",
+                "threshold.type=quantile",
+                "threshold.quantile=0.95");
+        DetectorSettings s = DetectorSettingsFactory.settings(config);
+
+        VaeConfig vae = s.architecture().apply(6);
+        assertThat(vae.inputDim()).isEqualTo(6);
+        assertThat(vae.encoderHidden()).containsExactly(32, 8);
+        assertThat(vae.decoderHidden()).containsExactly(8);
+        assertThat(vae.latentDim()).isEqualTo(3);
+        assertThat(vae.activation()).isEqualTo(Activation.RELU);
+        assertThat(vae.decoderVariance()).isEqualTo(DecoderVariance.PER_FEATURE);
+        assertThat(vae.sigmaMin()).isEqualTo(0.1);
+
+        TrainingRecipe r = s.recipe();
+        assertThat(r.maxEpochs()).isEqualTo(7);
+        assertThat(r.batchSize()).isEqualTo(16);
+        assertThat(r.learningRate()).isEqualTo(0.005);
+        assertThat(r.klSchedule()).isEqualTo(KlSchedule.monotonic(3));
+        assertThat(r.freeBits()).isEqualTo(0.2);
+        assertThat(r.restarts()).isEqualTo(2);
+        assertThat(r.earlyStoppingPatience()).isEqualTo(3);
+        assertThat(r.heldoutFraction()).isEqualTo(0.25);
+        assertThat(r.seed()).isEqualTo(9);
+
+        assertThat(s.scoring().samples()).isEqualTo(4);
+        assertThat(s.scoring().mode()).isEqualTo(ScoreMode.MEAN_LOG);
+        assertThat(s.scoring().topK()).isEqualTo(2);
+        assertThat(s.threshold().type()).isEqualTo(ThresholdSettings.Type.QUANTILE);
+        assertThat(s.threshold().quantile()).isEqualTo(0.95);
+        assertThat(s.warmupEvents()).isEqualTo(300);
+        assertThat(s.retrainEveryEvents()).isEqualTo(1000);
+        assertThat(s.sampleSize()).isEqualTo(400);
+        assertThat(s.sampleStrategy()).isEqualTo(SampleBuffer.Strategy.SLIDING_WINDOW);
+        assertThat(s.promotionTolerance()).isEqualTo(0.7);
+        assertThat(s.shingleSize()).isEqualTo(2);
+    }
+
+    @Test
+    void defaultKlScheduleIsTheConfiguredCyclicalOne() {
+        JobConfig config = TestConfigs.small("training.kl-cycles=3", "training.kl-ratio=0.25");
+        assertThat(DetectorSettingsFactory.settings(config).recipe().klSchedule())
+                .isEqualTo(KlSchedule.cyclical(3, 0.25));
+        assertThat(DetectorSettingsFactory.klSchedule(
+                        TestConfigs.small("training.kl-schedule=none").training()))
+                .isEqualTo(KlSchedule.none());
+    }
+
+    @Test
+    void spotThresholdTakesRiskAndInitialQuantile() {
+        ThresholdSettings t = DetectorSettingsFactory.threshold(TestConfigs.small(
+                "threshold.type=spot", "threshold.risk=0.001", "threshold.initial-quantile=0.95")
+                .threshold());
+        assertThat(t.type()).isEqualTo(ThresholdSettings.Type.SPOT);
+        assertThat(t.risk()).isEqualTo(0.001);
+        assertThat(t.initialLevel()).isEqualTo(0.95);
+    }
+
+    @Test
+    void aSampleSmallerThanTheWarmupIsRejectedNamingTheKey() {
+        JobConfig config = TestConfigs.small("training.sample-size=100");
+        assertThatThrownBy(() -> DetectorSettingsFactory.settings(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("training.sample-size");
+    }
+}
