@@ -74,9 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
     /** Hosts of the generator; each gets its own model. */
     static final int HOSTS = 4;
     /** Events per host per simulated day; the warm-up is one day, so the model sees a cycle. */
-    static final int TICKS_PER_DAY = 240;
+    static final int TICKS_PER_DAY = 600;
     /** Share of the duration spent producing the warm-up (the rest is scored traffic). */
-    static final double WARMUP_SHARE = 0.35;
+    static final double WARMUP_SHARE = 0.4;
     /** Time after the generator stops to let the job score what is in flight. */
     static final Duration DRAIN_QUIET = Duration.ofSeconds(3);
     static final Duration DRAIN_MAX = Duration.ofSeconds(20);
@@ -200,8 +200,9 @@ public final class DemoCommand implements Callable<Integer> {
                 "training.warmup-events=" + warmupPerHost,
                 "training.sample-size=" + warmupPerHost,
                 "training.before-first-model=pass-through",
+                "training.async=false",
                 "training.retrain-every-events=0",
-                "training.epochs=40",
+                "training.epochs=30",
                 "training.batch-size=32",
                 "training.learning-rate=0.003",
                 "training.early-stopping-patience=6",
