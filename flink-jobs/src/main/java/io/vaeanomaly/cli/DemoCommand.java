@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,8 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** Share of the duration spent producing the warm-up (the rest is scored traffic). */
     static final double WARMUP_SHARE = 0.4;
     /** Time after the generator stops to let the job score what is in flight. */
-    static final Duration DRAIN_QUIET = Duration.ofSeconds(3);
-    static final Duration DRAIN_MAX = Duration.ofSeconds(20);
+    static final Duration DRAIN_MAX = Duration.ofSeconds(30);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -200,11 +200,10 @@ public final class DemoCommand implements Callable<Integer> {
                 "training.warmup-events=" + warmupPerHost,
                 "training.sample-size=" + warmupPerHost,
                 "training.before-first-model=pass-through",
-                "training.async=false",
                 "training.retrain-every-events=0",
-                "training.epochs=30",
-                "training.batch-size=32",
-                "training.learning-rate=0.003",
+                "training.epochs=20",
+                "training.batch-size=128",
+                "training.learning-rate=0.005",
                 "training.early-stopping-patience=6",
                 "threshold.type=spot",
                 "flink.parallelism=2",
@@ -223,6 +222,9 @@ public final class DemoCommand implements Callable<Integer> {
         final AtomicLong injected = new AtomicLong();
         final AtomicLong modelVersions = new AtomicLong();
         final AtomicLong modelEvents = new AtomicLong();
+        /** Highest offset produced / scored per input partition. */
+        final Map<Integer, Long> producedEnd = new ConcurrentHashMap<>();
+        final Map<Integer, Long> scoredEnd = new ConcurrentHashMap<>();
         final AtomicBoolean stopGenerator = new AtomicBoolean();
         final AtomicBoolean stopConsumer = new AtomicBoolean();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -275,21 +277,25 @@ public final class DemoCommand implements Callable<Integer> {
             checkFailure();
         }
 
-        /** Waits until the scored count stops growing (the job has caught up). */
+        /**
+         * Waits until the job has scored the last produced event of every input partition (the
+         * scores carry their source offsets), or {@link #DRAIN_MAX}. Events passed through
+         * before a model exists never appear, so a host without a model ends at the deadline.
+         */
         private void drain() throws InterruptedException {
             long deadline = System.nanoTime() + DRAIN_MAX.toNanos();
-            long last = -1;
-            long quietSince = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                long now = tally.scored();
-                if (now != last) {
-                    last = now;
-                    quietSince = System.nanoTime();
-                } else if (System.nanoTime() - quietSince > DRAIN_QUIET.toNanos()) {
-                    return;
-                }
+            while (System.nanoTime() < deadline && !caughtUp()) {
                 Thread.sleep(200);
             }
+        }
+
+        private boolean caughtUp() {
+            for (Map.Entry<Integer, Long> e : producedEnd.entrySet()) {
+                if (scoredEnd.getOrDefault(e.getKey(), -1L) < e.getValue()) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void checkFailure() throws Exception {
@@ -324,6 +330,8 @@ public final class DemoCommand implements Callable<Integer> {
                             (md, ex) -> {
                                 if (ex != null) {
                                     failure.compareAndSet(null, ex);
+                                } else {
+                                    producedEnd.merge(md.partition(), md.offset(), Math::max);
                                 }
                             });
                     n++;
@@ -371,6 +379,9 @@ public final class DemoCommand implements Callable<Integer> {
                     JsonNode label = n.path("event").path("injected_anomaly");
                     tally.add(n.path("is_anomaly").asBoolean(),
                             !label.isMissingNode() && !label.isNull());
+                    JsonNode src = n.path("source");
+                    scoredEnd.merge(src.path("partition").asInt(), src.path("offset").asLong(),
+                            Math::max);
                 }
                 case OUTPUT_TOPIC -> printAnomaly(n);
                 case MODEL_EVENTS_TOPIC -> {
