@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** Events per host per simulated day; the warm-up is one day, so the model sees a cycle. */
     static final int TICKS_PER_DAY = 600;
     /** Share of the duration spent producing the warm-up (the rest is scored traffic). */
-    static final double WARMUP_SHARE = 0.4;
+    static final double WARMUP_SHARE = 0.3;
     /** Time after the generator stops to let the job score what is in flight. */
     static final Duration DRAIN_MAX = Duration.ofSeconds(30);
 
@@ -201,11 +201,12 @@ public final class DemoCommand implements Callable<Integer> {
                 "training.sample-size=" + warmupPerHost,
                 "training.before-first-model=pass-through",
                 "training.retrain-every-events=0",
-                "training.epochs=20",
+                "training.epochs=12",
                 "training.batch-size=128",
                 "training.learning-rate=0.005",
                 "training.early-stopping-patience=6",
                 "threshold.type=spot",
+                "threshold.risk=1.0e-6",
                 "flink.parallelism=2",
                 "flink.checkpoint-interval=5s",
                 "flink.checkpoint-dir=" + checkpoints.toUri());

@@ -95,8 +95,11 @@ class DockerFilesTest {
         }
         String prometheus = Files.readString(root.resolve("configs/prometheus.yml"));
         assertThat(prometheus).contains("jobmanager:9249", "taskmanager:9249");
-        assertThat(service("jobmanager").get("build").get("dockerfile").asText())
-                .isEqualTo("docker/Dockerfile");
+        // Jackson does not expand YAML merge keys (<<: *vae-image): read the shared block.
+        JsonNode image = compose.get("x-vae-image");
+        assertThat(image.get("build").get("dockerfile").asText()).isEqualTo("docker/Dockerfile");
+        assertThat(docker.resolve(image.get("build").get("context").asText()).normalize())
+                .isEqualTo(root);
         String dockerfile = Files.readString(docker.resolve("Dockerfile"));
         assertThat(dockerfile).contains("FROM ${FLINK_IMAGE}", "flink:2.2.0-java17");
         String pom = Files.readString(root.resolve("flink-jobs/pom.xml"));
