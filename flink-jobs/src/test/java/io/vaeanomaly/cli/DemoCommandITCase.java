@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class DemoCommandITCase {
     /**
-     * Tolerances below the measured values: 60 s runs on a loaded 2-core machine gave precision
-     * 0.33 and 0.66 with recall 1.0, this 40 s test 0.25 and 1.0 (false alarms come from slow
-     * drifts the short warm-up has not seen). Far below the 0.9 target: see the report.
+     * Tolerances below the measured values: a 60 s run gave precision 1.0 and recall 1.0 (33
+     * injected anomalies scored, 33 flagged); a 40 s run has fewer anomalies, so one miss or
+     * false alarm moves either by several points.
      */
-    private static final double MIN_PRECISION = 0.15;
+    private static final double MIN_PRECISION = 0.8;
     private static final double MIN_RECALL = 0.8;
 
     @Test
@@ -51,12 +51,12 @@ class DemoCommandITCase {
         assertThat(summary.has("recall")).isTrue();
         assertThat(summary.has("model_versions")).isTrue();
         assertThat(summary.get("events").asLong()).isGreaterThan(1000);
-        // One model per host; on a loaded machine not every host's training finishes in 40 s.
-        assertThat(summary.get("model_versions").asLong()).isBetween(1L, 4L);
+        // One global model; no retraining is configured.
+        assertThat(summary.get("model_versions").asLong()).isEqualTo(1);
         assertThat(summary.get("anomalies").asLong()).isPositive();
         assertThat(summary.get("precision").asDouble()).isGreaterThanOrEqualTo(MIN_PRECISION);
         assertThat(summary.get("recall").asDouble()).isGreaterThanOrEqualTo(MIN_RECALL);
-        assertThat(text).contains("events scored after their host's first model exists");
+        assertThat(text).contains("events scored after the first model exists");
 
         // No broker JVM (the only child process the demo starts) and no temp dir left behind.
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)
