@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 class DemoCommandITCase {
     /**
      * Tolerances below the measured values: a 60 s run gave precision 1.0 and recall 1.0 (33
-     * injected anomalies scored, 33 flagged); a 40 s run scored only ~200 events on this loaded machine (training takes ~20 s), hence 60 s;
-     * with ~30 anomalies one miss or
-     * false alarm moves either by several points.
+     * injected anomalies scored, 33 flagged). A 40 s run scored only ~200 events on a loaded
+     * machine (training takes ~20 s), hence 60 s; with ~30 anomalies one miss or false alarm
+     * moves either by several points.
      */
     private static final double MIN_PRECISION = 0.8;
     private static final double MIN_RECALL = 0.8;
