@@ -140,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "events produced:   %d (%d injected anomalies, first %d are"
                         + " normal warm-up)%n", run.produced.get(), run.injected.get(),
                 genConfig.warmupEvents());
-        out.printf(Locale.ROOT, "events scored:     %d (counted: events scored after their"
+        out.printf(Locale.ROOT, "events scored:     %d (counted: events scored after the"
                 + " first model exists; earlier ones pass through unscored)%n", t.scored());
         out.printf(Locale.ROOT, "anomalies flagged: %d (%d of them injected)%n",
                 t.flagged(), t.truePositives());
