@@ -36,6 +36,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new NabCommand());
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new RunCommand());
+        cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
