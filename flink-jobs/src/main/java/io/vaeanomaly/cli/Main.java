@@ -32,6 +32,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new TrainCommand());
         cl.addSubcommand(new ScoreCommand());
         cl.addSubcommand(new EvaluateCommand());
+        cl.addSubcommand(new ConvergenceStudyCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     if (ex instanceof InputFormatException || ex instanceof UsageException) {
