@@ -99,7 +99,13 @@ public final class VaeScorer implements AnomalyScorer {
                     32,
                     new int[] {64, 64},
                     8,
-                    TrainingRecipe.defaults().toBuilder().maxEpochs(40).build(),
+                    TrainingRecipe.defaults().toBuilder()
+                            .maxEpochs(40)
+                            // Fewer rows and samples for the per-epoch diagnostics: they only
+                            // steer early stopping and cost as much as the training steps.
+                            .diagnosticRows(256)
+                            .iwaeSamples(8)
+                            .build(),
                     16,
                     ScoreMode.LOG_MEAN_EXP);
         }
