@@ -3,6 +3,7 @@ package io.vaeanomaly.cli;
 import io.vaeanomaly.eval.baseline.AnomalyScorer;
 import io.vaeanomaly.eval.baseline.ConstantColumns;
 import io.vaeanomaly.eval.baseline.PcaReconstructionScorer;
+import io.vaeanomaly.eval.baseline.VaeScorer;
 import io.vaeanomaly.eval.baseline.ZScoreScorer;
 import io.vaeanomaly.eval.metrics.DetectionMetrics;
 import io.vaeanomaly.eval.telemanom.TelemanomDataset;
@@ -66,6 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** The scorers evaluated, in report order. Add new ones (e.g. the VAE) here. */
     List<AnomalyScorer> scorers() {
         return List.of(
+                new VaeScorer(),
                 new PcaReconstructionScorer(0.95, constantColumns),
                 new ZScoreScorer(constantColumns));
     }

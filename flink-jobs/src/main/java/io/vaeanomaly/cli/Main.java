@@ -38,6 +38,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new GenerateCommand());
+        cl.addSubcommand(new ConvergenceStudyCommand());
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     if (ex instanceof InputFormatException || ex instanceof UsageException) {

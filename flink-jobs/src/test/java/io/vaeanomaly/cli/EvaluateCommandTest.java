@@ -66,12 +66,11 @@ class EvaluateCommandTest {
         int code = run("evaluate", "--format", "telemanom", "--data", dir.toString(), "--json");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("A-1", "B-1", "mean", "pca", "zscore");
+        assertThat(out.toString()).contains("A-1", "B-1", "mean", "vae", "pca", "zscore");
         JsonNode json = lastJsonLine();
         assertThat(json.get("dataset").asText()).isEqualTo(dir.getFileName().toString());
         assertThat(json.get("channels").asInt()).isEqualTo(2);
-        assertThat(json.has("vae")).isFalse();
-        for (String scorer : List.of("pca", "zscore")) {
+        for (String scorer : List.of("vae", "pca", "zscore")) {
             JsonNode m = json.get(scorer);
             assertThat(m).as(scorer).isNotNull();
             for (String field : List.of("auc_pr", "best_f1", "best_f1_point_adjusted")) {
