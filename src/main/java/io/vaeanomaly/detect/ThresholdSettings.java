@@ -4,7 +4,6 @@ import io.vaeanomaly.threshold.QuantileThreshold;
 import io.vaeanomaly.threshold.SpotThreshold;
 import io.vaeanomaly.threshold.StaticThreshold;
 import io.vaeanomaly.threshold.Threshold;
-import java.util.Arrays;
 
 /**
  * Which threshold a new model gets and how it is calibrated on the training sample's scores.
@@ -34,17 +33,7 @@ public record ThresholdSettings(
         return switch (type) {
             case SPOT -> SpotThreshold.calibrate(normalLogProbs, risk, initialLevel);
             case QUANTILE -> QuantileThreshold.fit(normalLogProbs, 1 - quantile);
-            case STATIC -> new StaticThreshold(staticLogProb, spread(normalLogProbs));
+            case STATIC -> StaticThreshold.calibrated(staticLogProb, normalLogProbs);
         };
-    }
-
-    private static double spread(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        if (s.length < 4) {
-            return 1;
-        }
-        double iqr = s[(3 * s.length) / 4] - s[s.length / 4];
-        return iqr > 0 ? iqr / 1.349 : 1;
     }
 }

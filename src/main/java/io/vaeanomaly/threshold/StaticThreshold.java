@@ -19,6 +19,15 @@ public record StaticThreshold(double thresholdLogProb, double scoreScale) implem
         Calibration.checkScale(scoreScale);
     }
 
+    /**
+     * A fixed threshold whose score scale is the robust spread of normal log-probabilities, by the
+     * same rule as the quantile and SPOT thresholds.
+     */
+    public static StaticThreshold calibrated(double thresholdLogProb, double[] normalLogProbs) {
+        double[] sorted = Calibration.sortedFinite(normalLogProbs, "normalLogProbs");
+        return new StaticThreshold(thresholdLogProb, Calibration.robustScale(sorted));
+    }
+
     @Override
     public Decision decide(double logProb) {
         return Decision.of(logProb, thresholdLogProb, scoreScale);
