@@ -3,7 +3,6 @@ package io.vaeanomaly.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,7 +203,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             admin.close(Duration.ofSeconds(2));
             admin = null;
         }
-        stopProcess(process, shutdownTimeout);
+        ChildJvms.stop(process, shutdownTimeout);
         TempDirs.deleteQuietly(workDir);
     }
 
@@ -231,7 +230,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
             Path dir = createWorkDir();
-            int[] ports = freePorts(2);
+            int[] ports = ChildJvms.freeLoopbackPorts(2);
             long t0 = System.nanoTime();
             Process process = spawn(config, dir, ports[0], ports[1]);
             try {
@@ -241,7 +240,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         config.shutdownTimeout, dir, process, ports[0], took);
             } catch (IllegalStateException e) {
                 String tail = logTail(dir);
-                stopProcess(process, Duration.ofSeconds(2));
+                ChildJvms.stop(process, Duration.ofSeconds(2));
                 TempDirs.deleteQuietly(dir);
                 // Another process can grab a probed port before the broker binds it; retry
                 // with new ports, but fail at once on any other error.
@@ -273,7 +272,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot write broker config into " + dir, e);
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable());
+        cmd.add(ChildJvms.javaExecutable());
         cmd.add("-Xms64m");
         cmd.add("-Xmx" + config.maxHeapMb + "m");
         // A small broker on a shared 2-core machine: few GC threads, quick start-up.
@@ -450,55 +449,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         return String.join(java.io.File.pathSeparator, out);
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .filter(c -> Files.isExecutable(Path.of(c)))
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString());
-    }
-
-    private static int[] freePorts(int n) {
-        // Hold all sockets open until every port is chosen so the n ports differ.
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket();
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress("127.0.0.1", 0));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // Closing a listening socket we own does not fail in practice.
-                }
-            }
-        }
-    }
-
-    private static void stopProcess(Process process, Duration timeout) {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String logTail(Path dir) {

@@ -11,6 +11,14 @@ public final class TestConfigs {
 
     /** A small configuration; {@code overrides} ({@code key=value}) are applied last. */
     public static JobConfig small(String... overrides) {
+        return JobConfigLoader.fromOverrides(smallOverrides(overrides).toArray(new String[0]));
+    }
+
+    /**
+     * The {@code key=value} settings of {@link #small}, {@code overrides} last: for a job
+     * started with {@code --set} arguments (a submitted jar).
+     */
+    public static List<String> smallOverrides(String... overrides) {
         List<String> all = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=localhost:9092",
                 "kafka.input-topic=events",
@@ -32,6 +40,6 @@ public final class TestConfigs {
                 "threshold.quantile=0.99",
                 "flink.max-buffered-events=1000"));
         all.addAll(List.of(overrides));
-        return JobConfigLoader.fromOverrides(all.toArray(new String[0]));
+        return all;
     }
 }
