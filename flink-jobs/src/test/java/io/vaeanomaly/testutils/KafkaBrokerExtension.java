@@ -1,6 +1,11 @@
 package io.vaeanomaly.testutils;
 
 import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
+import io.vaeanomaly.kafka.TempDirs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,10 +66,78 @@ public final class KafkaBrokerExtension
     private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+    private final boolean saslSsl;
     private EmbeddedKafkaBroker embedded;
     private KafkaContainer container;
     private Admin admin;
     private boolean perMethod;
+    private Path tlsDir;
+    private TlsMaterial tls;
+    private String scramPassword;
+
+    /** A broker with a PLAINTEXT listener (Docker or embedded, see the class comment). */
+    public KafkaBrokerExtension() {
+        this(false);
+    }
+
+    private KafkaBrokerExtension(boolean saslSsl) {
+        this.saslSsl = saslSsl;
+    }
+
+    /**
+     * An embedded broker that also has a SASL_SSL listener (TLS with a certificate made for
+     * this run, then SASL/SCRAM-SHA-512) and one SCRAM user {@link #SCRAM_USER} with a random
+     * password. The PLAINTEXT listener stays for the test's own producers and consumers.
+     */
+    public static KafkaBrokerExtension withSaslSsl() {
+        return new KafkaBrokerExtension(true);
+    }
+
+    /** The SCRAM user of a {@link #withSaslSsl()} broker. */
+    public static final String SCRAM_USER = "vae-anomaly-job";
+
+    /** {@code host:port} of the SASL_SSL listener ({@link #withSaslSsl()} only). */
+    public String saslSslBootstrapServers() {
+        requireSaslSsl();
+        return embedded.saslSslBootstrapServers();
+    }
+
+    /** The SCRAM user's password ({@link #withSaslSsl()} only). */
+    public String scramPassword() {
+        requireSaslSsl();
+        return scramPassword;
+    }
+
+    /** The broker's keystore and the clients' truststore ({@link #withSaslSsl()} only). */
+    public TlsMaterial tls() {
+        requireSaslSsl();
+        return tls;
+    }
+
+    /**
+     * Kafka client properties for the SASL_SSL listener as user {@link #SCRAM_USER} with
+     * {@code password} (pass a wrong one to test a failed login).
+     */
+    public Map<String, String> saslSslClientProperties(String password) {
+        requireSaslSsl();
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("security.protocol", "SASL_SSL");
+        p.put("sasl.mechanism", "SCRAM-SHA-512");
+        p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                + " required username=\"" + SCRAM_USER + "\" password=\"" + password + "\";");
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", tls.truststore().toString());
+        p.put("ssl.truststore.password", tls.truststorePassword());
+        return p;
+    }
+
+    private void requireSaslSsl() {
+        requireStarted();
+        if (!saslSsl) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener; use"
+                    + " KafkaBrokerExtension.withSaslSsl()");
+        }
+    }
 
     /** Starts the broker before the test class (static field registration). */
     @Override
@@ -302,13 +375,30 @@ public final class KafkaBrokerExtension
         if (isStarted()) {
             return;
         }
-        if (useDocker()) {
+        if (saslSsl) {
+            startSaslSsl();
+        } else if (useDocker()) {
             KafkaContainer c = new KafkaContainer(KAFKA_IMAGE);
             c.start();
             container = c;
         } else {
             embedded = EmbeddedKafkaBroker.start();
         }
+    }
+
+    /** The SASL_SSL broker is always the embedded one: its listener needs our own config. */
+    private void startSaslSsl() {
+        try {
+            tlsDir = Files.createTempDirectory("vae-anomaly-tls-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for TLS material", e);
+        }
+        tls = TlsMaterial.generate(tlsDir);
+        embedded = EmbeddedKafkaBroker.builder()
+                .saslSslListener(tls.keystore(), tls.keystorePassword())
+                .start();
+        scramPassword = TlsMaterial.randomSecret("scram");
+        embedded.createScramUser(SCRAM_USER, scramPassword);
     }
 
     private synchronized void stop() {
@@ -328,6 +418,10 @@ public final class KafkaBrokerExtension
                     embedded.close();
                 }
                 embedded = null;
+                if (tlsDir != null) {
+                    TempDirs.deleteQuietly(tlsDir);
+                    tlsDir = null;
+                }
             }
         }
     }
