@@ -1,10 +1,6 @@
 package io.vaeanomaly.detect;
 
 import io.vaeanomaly.feature.Shingler;
-import io.vaeanomaly.persist.ModelFile;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -247,48 +243,45 @@ public final class OnlineDetector {
         return trainingInFlight;
     }
 
-    /** Writes the whole state (champion, sample, counters, shingle window). */
-    public void writeTo(DataOutput out) throws IOException {
-        out.writeByte(1);
-        out.writeLong(eventsSeen);
-        out.writeLong(eventsAtLastTraining);
-        out.writeLong(trainings);
-        out.writeBoolean(champion != null);
-        if (champion != null) {
-            byte[] m = ModelFile.toBytes(champion);
-            out.writeInt(m.length);
-            out.write(m);
-        }
-        sample.writeTo(out);
-        out.writeBoolean(shingler != null);
-        if (shingler != null) {
-            shingler.writeTo(out);
-        }
+    /**
+     * The whole state, for persistence: counters, champion, training sample, shingle window. A
+     * training in flight is not part of it: after a restore it starts again when due.
+     *
+     * @param eventsSeen events processed
+     * @param eventsAtLastTraining event count when the last training started
+     * @param trainings trainings started
+     * @param champion the champion, or null before the first model
+     * @param sample the training sample
+     * @param shingler the shingle window, or null before the first event (or without shingles)
+     */
+    public record State(long eventsSeen, long eventsAtLastTraining, long trainings,
+            DetectorModel champion, SampleBuffer sample, Shingler shingler) {}
+
+    /** This detector's state (live objects: persist them, do not modify them). */
+    public State state() {
+        return new State(eventsSeen, eventsAtLastTraining, trainings, champion, sample, shingler);
     }
 
     /**
-     * Restores a detector written by {@link #writeTo}. A training that was in flight at snapshot
-     * time is not part of the state: it is simply started again when due.
+     * A detector that goes on from {@code state} with {@code settings}.
+     *
+     * @throws IllegalArgumentException if the counters are inconsistent
      */
-    public static OnlineDetector readFrom(DataInput in, DetectorSettings settings, boolean sync)
-            throws IOException {
-        int v = in.readByte();
-        if (v != 1) {
-            throw new IOException("unsupported detector state version " + v);
+    public static OnlineDetector restore(DetectorSettings settings, boolean synchronous,
+            State state) {
+        if (state.eventsSeen() < 0 || state.eventsAtLastTraining() < 0
+                || state.eventsAtLastTraining() > state.eventsSeen() || state.trainings() < 0) {
+            throw new IllegalArgumentException(state.eventsSeen() + " events seen, last"
+                    + " training at " + state.eventsAtLastTraining() + ", " + state.trainings()
+                    + " trainings");
         }
-        OnlineDetector d = new OnlineDetector(settings, sync);
-        d.eventsSeen = in.readLong();
-        d.eventsAtLastTraining = in.readLong();
-        d.trainings = in.readLong();
-        if (in.readBoolean()) {
-            byte[] m = new byte[in.readInt()];
-            in.readFully(m);
-            d.champion = ModelFile.fromBytes(m);
-        }
-        d.sample = SampleBuffer.readFrom(in);
-        if (in.readBoolean()) {
-            d.shingler = io.vaeanomaly.feature.Shingler.readFrom(in);
-        }
+        OnlineDetector d = new OnlineDetector(settings, synchronous);
+        d.eventsSeen = state.eventsSeen();
+        d.eventsAtLastTraining = state.eventsAtLastTraining();
+        d.trainings = state.trainings();
+        d.champion = state.champion();
+        d.sample = state.sample();
+        d.shingler = state.shingler();
         return d;
     }
 }

@@ -14,7 +14,6 @@ import io.vaeanomaly.model.Vae;
 import io.vaeanomaly.model.VaeConfig;
 import io.vaeanomaly.model.VaeParameters;
 import io.vaeanomaly.score.ScoreMode;
-import io.vaeanomaly.threshold.Thresholds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -70,7 +69,7 @@ public final class ModelFile {
                     p.writeDouble(v);
                 }
             }
-            model.threshold().writeTo(p);
+            ThresholdMapper.write(model.threshold(), p);
             p.flush();
             byte[] payload = payloadBytes.toByteArray();
             ByteArrayOutputStream all = new ByteArrayOutputStream(payload.length + 32);
@@ -124,6 +123,8 @@ public final class ModelFile {
                 throw new ModelFormatException("corrupt model file: checksum mismatch");
             }
             return readPayload(new DataInputStream(new ByteArrayInputStream(payload)));
+        } catch (StateFormatException e) {
+            throw new ModelFormatException("corrupt model file: " + e.getMessage(), e);
         } catch (EOFException e) {
             throw new ModelFormatException("truncated model file", e);
         } catch (IOException | IllegalArgumentException e) {
@@ -192,7 +193,7 @@ public final class ModelFile {
             values.put(name, v);
         }
         Vae vae = new Vae(config, VaeParameters.fromArrays(config, values));
-        return new DetectorModel(normalizer, vae, Thresholds.readFrom(p), scoring, prov);
+        return new DetectorModel(normalizer, vae, ThresholdMapper.read(p), scoring, prov);
     }
 
     private static ObjectNode configJson(DetectorModel m) {

@@ -41,7 +41,7 @@ class GoldenStateWriter {
         OnlineDetector detector = new OnlineDetector(GoldenStates.detectorSettings(), true);
         detector.process(GoldenStates.SOURCE.sample(GoldenStates.EVENTS_BEFORE, 1));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        detector.writeTo(new DataOutputStream(bytes));
+        DetectorStateMapper.write(detector, new DataOutputStream(bytes));
         String version = "v1";
         Files.write(DIR.resolve("detector-state-" + version + ".bin"), bytes.toByteArray());
 
@@ -79,7 +79,7 @@ class GoldenStateWriter {
         for (Map.Entry<String, Threshold> e : GoldenStates.thresholds().entrySet()) {
             Threshold t = e.getValue();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            t.writeTo(new DataOutputStream(bytes));
+            ThresholdMapper.write(t, new DataOutputStream(bytes));
             Files.write(DIR.resolve(e.getKey() + "-v1.bin"), bytes.toByteArray());
             ObjectNode o = expected.putObject(e.getKey());
             o.put("threshold_log_prob", t.thresholdLogProb());

@@ -1,6 +1,7 @@
 package io.vaeanomaly.persist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +11,6 @@ import io.vaeanomaly.detect.ModelEvent;
 import io.vaeanomaly.detect.OnlineDetector;
 import io.vaeanomaly.threshold.Decision;
 import io.vaeanomaly.threshold.Threshold;
-import io.vaeanomaly.threshold.Thresholds;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.util.List;
@@ -40,7 +40,7 @@ class StateCompatibilityTest {
     @ValueSource(strings = {"v1"})
     void detectorStateRestoresAndContinuesScoring(String version) throws Exception {
         JsonNode exp = expected("detector-state-" + version + ".json");
-        OnlineDetector d = OnlineDetector.readFrom(golden("detector-state-" + version + ".bin"),
+        OnlineDetector d = DetectorStateMapper.read(golden("detector-state-" + version + ".bin"),
                 GoldenStates.detectorSettings(), true);
 
         assertThat(d.eventsSeen()).isEqualTo(exp.get("events_seen").asLong());
@@ -89,7 +89,7 @@ class StateCompatibilityTest {
     @ValueSource(strings = {"threshold-static", "threshold-quantile", "threshold-spot"})
     void thresholdsOfFormatV1RestoreDecideAndLearnAsBefore(String name) throws Exception {
         JsonNode exp = expected("thresholds-v1.json").get(name);
-        Threshold t = Thresholds.readFrom(golden(name + "-v1.bin"));
+        Threshold t = ThresholdMapper.read(golden(name + "-v1.bin"));
 
         assertThat(t.thresholdLogProb()).isEqualTo(exp.get("threshold_log_prob").asDouble());
         assertThat(t.scoreScale()).isEqualTo(exp.get("score_scale").asDouble());
@@ -107,12 +107,81 @@ class StateCompatibilityTest {
     }
 
     @Test
+    void truncatedDetectorStateFailsNamingThePartAndVersionAndRestoresNothing() {
+        byte[] golden = GoldenStates.resource("detector-state-v1.bin");
+        java.util.Set<String> messages = new java.util.TreeSet<>();
+        // Every cut point in the counters and headers, then a stride through the model and
+        // sample, and the last bytes.
+        for (int cut = 0; cut < golden.length; cut += cut < 64 ? 1 : 97) {
+            byte[] part = java.util.Arrays.copyOf(golden, cut);
+            assertThatThrownBy(() -> DetectorStateMapper.fromBytes(part,
+                    GoldenStates.detectorSettings(), true))
+                    .as("state cut at byte %d of %d", cut, golden.length)
+                    .isInstanceOf(StateFormatException.class)
+                    .satisfies(e -> messages.add(e.getMessage().replaceAll("[0-9]{3,}", "N")));
+        }
+        assertThat(messages).allMatch(m -> m.startsWith("detector state"))
+                .containsExactlyInAnyOrder("detector state: truncated (no version byte)",
+                        "detector state v1: counters: truncated",
+                        "detector state v1: champion flag: truncated",
+                        "detector state v1: champion model: truncated",
+                        "detector state v1: training sample v1: truncated",
+                        "detector state v1: shingle window: truncated");
+    }
+
+    @Test
+    void aCorruptChampionIsAnErrorNamingIt() {
+        byte[] golden = GoldenStates.resource("detector-state-v1.bin");
+        byte[] corrupt = golden.clone();
+        corrupt[200] ^= 0x40; // inside the champion's model file
+        assertThatThrownBy(() -> DetectorStateMapper.fromBytes(corrupt,
+                GoldenStates.detectorSettings(), true))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("detector state v1: champion model: corrupt model file: checksum"
+                        + " mismatch");
+    }
+
+    @Test
+    void unknownVersionsAndTrailingBytesAreErrorsThatSayWhat() {
+        byte[] golden = GoldenStates.resource("detector-state-v1.bin");
+        byte[] future = golden.clone();
+        future[0] = 9;
+        assertThatThrownBy(() -> DetectorStateMapper.fromBytes(future,
+                GoldenStates.detectorSettings(), true))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("detector state: unsupported format version 9 (this build reads"
+                        + " version 1)");
+        byte[] longer = java.util.Arrays.copyOf(golden, golden.length + 3);
+        assertThatThrownBy(() -> DetectorStateMapper.fromBytes(longer,
+                GoldenStates.detectorSettings(), true))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("detector state: 3 unexpected bytes after the state");
+    }
+
+    @Test
+    void theCurrentWriterStillWritesVersion1ByteForByte() throws Exception {
+        // Until a format version changes, a restored state writes back the golden bytes.
+        byte[] golden = GoldenStates.resource("detector-state-v1.bin");
+        OnlineDetector d = DetectorStateMapper.fromBytes(golden,
+                GoldenStates.detectorSettings(), true);
+        assertThat(DetectorStateMapper.toBytes(d)).isEqualTo(golden);
+        for (String name : new String[] {"threshold-static", "threshold-quantile",
+                "threshold-spot"}) {
+            byte[] bytes = GoldenStates.resource(name + "-v1.bin");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ThresholdMapper.write(ThresholdMapper.read(golden(name + "-v1.bin")),
+                    new java.io.DataOutputStream(out));
+            assertThat(out.toByteArray()).as(name).isEqualTo(bytes);
+        }
+    }
+
+    @Test
     void everyGoldenThresholdIsOfItsType() throws Exception {
-        assertThat(Thresholds.readFrom(golden("threshold-static-v1.bin")).getClass()
+        assertThat(ThresholdMapper.read(golden("threshold-static-v1.bin")).getClass()
                 .getSimpleName()).isEqualTo("StaticThreshold");
-        assertThat(Thresholds.readFrom(golden("threshold-quantile-v1.bin")).getClass()
+        assertThat(ThresholdMapper.read(golden("threshold-quantile-v1.bin")).getClass()
                 .getSimpleName()).isEqualTo("QuantileThreshold");
-        assertThat(Thresholds.readFrom(golden("threshold-spot-v1.bin")).getClass()
+        assertThat(ThresholdMapper.read(golden("threshold-spot-v1.bin")).getClass()
                 .getSimpleName()).isEqualTo("SpotThreshold");
     }
 }

@@ -10,6 +10,8 @@ import io.vaeanomaly.detect.ModelEvent;
 import io.vaeanomaly.detect.OnlineDetector;
 import io.vaeanomaly.feature.Shingler;
 import io.vaeanomaly.job.DetectorSettingsFactory;
+import io.vaeanomaly.persist.DetectorStateMapper;
+import io.vaeanomaly.persist.StateFormatException;
 import io.vaeanomaly.serde.Event;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +46,7 @@ import io.vaeanomaly.serde.AnomalyRecord;
  * ({@code model.scope: per-key}), the single detector of deterministic global mode (keyed by a
  * constant, parallelism 1), and the global trainer (role {@link Role#TRAINER}).
  *
- * <p><b>State.</b> Each key's detector is keyed state holding {@link OnlineDetector#writeTo}
+ * <p><b>State.</b> Each key's detector is keyed state holding {@link DetectorStateMapper}
  * bytes (a stable, versioned format rather than a serializer for the model classes). Writing it
  * after every event would serialise the whole training sample per event, so deserialised
  * detectors live in a bounded LRU cache and are written back when evicted and in
@@ -535,7 +537,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             out.writeByte(STATE_FORMAT);
             out.writeInt(en.rawDim);
             out.writeInt(en.buffered);
-            en.detector.writeTo(out);
+            DetectorStateMapper.write(en.detector, out);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -552,7 +554,12 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         }
         int rawDim = in.readInt();
         int buffered = in.readInt();
-        return new Entry(key, OnlineDetector.readFrom(in, settings, synchronous), rawDim, buffered);
+        try {
+            return new Entry(key, DetectorStateMapper.read(in, settings, synchronous), rawDim,
+                    buffered);
+        } catch (StateFormatException e) {
+            throw new IOException("detector of key '" + key + "': " + e.getMessage(), e);
+        }
     }
 
     /** The champion version of {@code key} in the cache (tests), or -1 if not cached. */
