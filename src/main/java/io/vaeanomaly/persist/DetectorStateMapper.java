@@ -39,7 +39,7 @@ public final class DetectorStateMapper {
         SampleBufferMapper.write(s.sample(), out);
         out.writeBoolean(s.shingler() != null);
         if (s.shingler() != null) {
-            s.shingler().writeTo(out);
+            FeatureStateMapper.write(s.shingler(), out);
         }
     }
 
@@ -72,13 +72,7 @@ public final class DetectorStateMapper {
             SampleBuffer sample = SampleBufferMapper.read(in);
             Shingler shingler = null;
             if (StateIo.part("shingle window flag", in::readBoolean)) {
-                try {
-                    shingler = Shingler.readFrom(in);
-                } catch (IOException e) {
-                    throw new StateFormatException("shingle window: "
-                            + (e instanceof java.io.EOFException ? "truncated" : e.getMessage()),
-                            e);
-                }
+                shingler = FeatureStateMapper.readShingler(in);
             }
             return OnlineDetector.restore(settings, synchronous, new OnlineDetector.State(
                     counters[0], counters[1], counters[2], champion, sample, shingler));

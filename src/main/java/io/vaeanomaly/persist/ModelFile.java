@@ -59,7 +59,7 @@ public final class ModelFile {
             DataOutputStream p = new DataOutputStream(payloadBytes);
             writeString(p, JSON.writeValueAsString(configJson(model)));
             writeString(p, JSON.writeValueAsString(model.provenance()));
-            model.normalizer().writeTo(p);
+            FeatureStateMapper.write(model.normalizer(), p);
             LinkedHashMap<String, double[]> params = model.vae().parameters().toArrays();
             p.writeInt(params.size());
             for (Map.Entry<String, double[]> e : params.entrySet()) {
@@ -174,7 +174,7 @@ public final class ModelFile {
                         ScoreMode.valueOf(cfg.path("score_mode").asText()),
                         cfg.path("top_k").asInt(),
                         cfg.path("score_seed").asLong());
-        FrozenNormalizer normalizer = FrozenNormalizer.readFrom(p);
+        FrozenNormalizer normalizer = FeatureStateMapper.readFrozenNormalizer(p);
         int n = p.readInt();
         if (n < 0 || n > 10_000) {
             throw new IOException("implausible parameter tensor count " + n);

@@ -9,6 +9,8 @@ package io.vaeanomaly.persist;
  * <p>Versions by type:
  *
  * <ul>
+ *   <li>normaliser, frozen normaliser, shingle window v1: type tag byte ('N', 'F', 'S'),
+ *       version byte, fields ({@link FeatureStateMapper});
  *   <li>thresholds (static, quantile, SPOT) v1: type tag byte, version byte, fields
  *       ({@link ThresholdMapper});
  *   <li>training sample v1: version byte, capacity, strategy, seed, counters, rows
@@ -18,6 +20,9 @@ package io.vaeanomaly.persist;
  * </ul>
  */
 public enum StateType {
+    NORMALIZER("normaliser", 'N', 1, 1),
+    FROZEN_NORMALIZER("frozen normaliser", 'F', 1, 1),
+    SHINGLER("shingle window", 'S', 1, 1),
     STATIC_THRESHOLD("static threshold", 1, 1, 1),
     QUANTILE_THRESHOLD("quantile threshold", 2, 1, 1),
     SPOT_THRESHOLD("SPOT threshold", 3, 1, 1),

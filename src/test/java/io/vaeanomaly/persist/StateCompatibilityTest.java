@@ -126,7 +126,7 @@ class StateCompatibilityTest {
                         "detector state v1: champion flag: truncated",
                         "detector state v1: champion model: truncated",
                         "detector state v1: training sample v1: truncated",
-                        "detector state v1: shingle window: truncated");
+                        "detector state v1: shingle window v1: truncated");
     }
 
     @Test
