@@ -16,15 +16,14 @@ import io.vaeanomaly.serde.ModelEventRecordJson;
 import io.vaeanomaly.testdata.OutputSchemas;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobCounters;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -138,16 +137,7 @@ class AnomalyDetectionJobTest {
 
     /** Sum of the counter {@code name} in the job's {@code vae_anomaly} groups. */
     static long sum(String jobId, String name) {
-        long total = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> g
-                : METRICS.getMetricsByGroup().entrySet()) {
-            if (jobId.equals(g.getKey().getAllVariables().get("<job_id>"))
-                    && g.getKey().getMetricIdentifier(name).endsWith("vae_anomaly." + name)
-                    && g.getValue().get(name) instanceof Counter counter) {
-                total += counter.getCount();
-            }
-        }
-        return total;
+        return JobCounters.sum(METRICS, jobId, name);
     }
 
     @Test
