@@ -37,6 +37,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new DemoCommand());
+        cl.addSubcommand(new SoakCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new ConvergenceStudyCommand());
         cl.setExecutionExceptionHandler(

@@ -32,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * hand, once per format version, in a checkout of the build of that version:
  *
  * <pre>
- * git worktree add /tmp/vae-old COMMIT     # the build of the previous format version
- * cp this file and SavepointGolden.java into /tmp/vae-old/flink-jobs/src/test/java/io/vaeanomaly/job/
- * cd /tmp/vae-old &amp;&amp; mvn -B -pl flink-jobs -am test -Dtest=SavepointGoldenWriter -Dgolden.write=true \
+ * git worktree add /tmp/vae-old COMMIT   # the build of the previous format version
+ * # copy this file, SavepointGolden.java and testdata/TestConfigs.java (smallOverrides)
+ * # into the same places under /tmp/vae-old/flink-jobs/src/test/java/, then:
+ * cd /tmp/vae-old
+ * mvn -B -pl flink-jobs -am test -Dtest=SavepointGoldenWriter -Dgolden.write=true \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * cp -r flink-jobs/src/test/resources/golden/savepoint-* BACK_INTO_THIS_REPO
  * </pre>
