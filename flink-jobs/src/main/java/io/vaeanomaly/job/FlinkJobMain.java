@@ -30,10 +30,11 @@ public final class FlinkJobMain {
         try {
             config = parse(args);
         } catch (IllegalArgumentException | ConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println("usage: --config FILE [--set key=value ...]");
-            System.exit(2);
-            return;
+            // Thrown, never System.exit: submitted through the REST API or the web UI, main()
+            // runs inside the JobManager, and exiting would stop the cluster. flink run prints
+            // the message and exits non-zero; the REST API returns it to the submitter.
+            throw new IllegalArgumentException(e.getMessage()
+                    + " (usage: --config FILE [--set key=value ...])", e);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 AnomalyDetectionJob.flinkConfiguration(config));
