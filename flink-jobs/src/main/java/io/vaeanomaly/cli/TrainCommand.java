@@ -102,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
                             .train(
                                     table.toMatrix(),
                                     0,
-                                    System.currentTimeMillis(),
+                                    System::currentTimeMillis,
                                     (run, max, e) -> bar.set((long) run * max + e.epoch()));
         }
         TrainingReport report = outcome.report();
