@@ -10,7 +10,9 @@ import io.vaeanomaly.detect.ModelEvent;
 import io.vaeanomaly.detect.OnlineDetector;
 import io.vaeanomaly.feature.Shingler;
 import io.vaeanomaly.job.DetectorSettingsFactory;
+import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
+import io.vaeanomaly.serde.FeatureSchema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -38,6 +41,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import io.vaeanomaly.serde.AnomalyRecord;
+import io.vaeanomaly.serde.AnomalyRecord.Unscored;
 
 /**
  * A keyed operator running one {@link OnlineDetector} per key: the per-key scorer
@@ -70,7 +74,8 @@ import io.vaeanomaly.serde.AnomalyRecord;
  *
  * <p><b>Outputs.</b> Scorer: an {@link AnomalyRecord} for every scored event (main output),
  * {@link OutputTags#UNSCORED}, {@link OutputTags#MODEL_EVENTS}, {@link OutputTags#DEAD_LETTERS}
- * (events whose dimension differs from the key's first event). Trainer: model events and
+ * (events whose dimension or feature names differ from the key's first event, which pinned
+ * them for the key's detector and its models). Trainer: model events and
  * {@link OutputTags#MODEL_UPDATES} when the champion changes; it scores only to keep flagged
  * events out of its training sample.
  */
@@ -118,6 +123,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     private transient boolean pollScheduled;
     private transient boolean flushScheduled;
     private transient JobMetrics metrics;
+    /** The Flink job id for model events; null in deterministic mode (byte-identical replays). */
+    private transient String jobId;
 
     private DetectorOperator(JobConfig config, Role role, int sampleEvery) {
         this.config = config;
@@ -145,6 +152,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         final String key;
         final OnlineDetector detector;
         int rawDim;
+        /** The schema of the last event admitted (identity shortcut for the name check). */
+        FeatureSchema admitted;
         int buffered;
         long knownVersion;
         boolean dirty;
@@ -182,6 +191,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 : base;
         synchronous = !t.async();
         deterministic = t.deterministic();
+        jobId = deterministic ? null
+                : getRuntimeContext().getJobInfo().getJobId().toHexString();
         buffering = role == Role.SCORER
                 && t.beforeFirstModel() == TrainingOptions.BeforeFirstModel.BUFFER;
         shingleSize = config.model().shingleSize();
@@ -209,14 +220,12 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         Event event = element.getValue();
         String key = (String) getCurrentKey();
         Entry en = entry(key);
-        if (en.rawDim == 0) {
-            en.rawDim = event.dimension();
-        } else if (en.rawDim != event.dimension()) {
+        DeadLetterRecord misfit = misfit(en, event);
+        if (misfit != null) {
             // The trainer sees copies of events the scorers report; only scorers dead-letter.
             if (role == Role.SCORER) {
                 metrics.deadLettered();
-                output.collect(OutputTags.DEAD_LETTERS,
-                        new StreamRecord<>(RecordMapper.wrongDimension(event, en.rawDim)));
+                output.collect(OutputTags.DEAD_LETTERS, new StreamRecord<>(misfit));
             }
             return;
         }
@@ -233,6 +242,26 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             }
         }
         evictIfNeeded();
+    }
+
+    /**
+     * The dead letter of an event the key's detector cannot take (another dimension, or other
+     * feature names than the ones pinned by the key's first event), or null. Pins the names and
+     * dimension at the key's first event.
+     */
+    private static DeadLetterRecord misfit(Entry en, Event event) {
+        if (event.schema() == en.admitted) {
+            return null; // same schema object as the last admitted event: nothing to compare
+        }
+        if (en.rawDim != 0 && en.rawDim != event.dimension()) {
+            return RecordMapper.wrongDimension(event, en.rawDim);
+        }
+        if (!en.detector.admitFeatureNames(event.schema().names())) {
+            return RecordMapper.featureMismatch(event, en.detector.featureNames());
+        }
+        en.rawDim = event.dimension();
+        en.admitted = event.schema();
+        return null;
     }
 
     /**
@@ -264,7 +293,9 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                     en.buffered++;
                     bufferedTotal++;
                 } else {
-                    emitUnscored(event);
+                    emitUnscored(event, !hadModel
+                            ? (buffering ? Unscored.BUFFER_FULL : Unscored.NO_MODEL)
+                            : Unscored.SHINGLE_FILLING);
                 }
             }
         }
@@ -314,7 +345,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         if (en == null) {
             byte[] bytes = detectorState.value();
             en = bytes == null
-                    ? new Entry(key, new OnlineDetector(settings, synchronous), 0, 0)
+                    ? new Entry(key, new OnlineDetector(settings, synchronous, clock()), 0, 0)
                     : decode(key, bytes);
             cache.put(key, en);
             en.detector.champion().ifPresent(metrics::champion);
@@ -327,7 +358,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         for (ModelEvent ev : en.detector.drainModelEvents()) {
             metrics.training(ev);
             output.collect(OutputTags.MODEL_EVENTS, new StreamRecord<>(
-                    RecordMapper.modelEventRecord(en.key, ev, deterministic)));
+                    RecordMapper.modelEventRecord(en.key, ev, deterministic, jobId)));
             if (ev.outcome() != ModelEvent.Outcome.REJECTED) {
                 metrics.championKl(ev.kl());
             }
@@ -380,7 +411,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 rows.add(shingler.current());
                 rowEvents.add(e);
             } else {
-                emitUnscored(e);
+                emitUnscored(e, Unscored.SHINGLE_FILLING);
             }
         }
         if (rows.isEmpty()) {
@@ -403,9 +434,9 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         output.collect(new StreamRecord<>(RecordMapper.anomalyRecord(event, d, shingleSize)));
     }
 
-    private void emitUnscored(Event event) {
+    private void emitUnscored(Event event, Unscored why) {
         metrics.unscored();
-        output.collect(OutputTags.UNSCORED, new StreamRecord<>(event));
+        output.collect(OutputTags.UNSCORED, new StreamRecord<>(AnomalyRecord.unscored(event, why)));
     }
 
     private void schedulePoll() {
@@ -509,7 +540,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 if (en.buffered > 0) {
                     setCurrentKey(en.key);
                     for (Event e : bufferState.get()) {
-                        emitUnscored(e);
+                        emitUnscored(e, Unscored.NO_MODEL);
                     }
                     bufferState.clear();
                     bufferedTotal -= en.buffered;
@@ -552,7 +583,16 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         }
         int rawDim = in.readInt();
         int buffered = in.readInt();
-        return new Entry(key, OnlineDetector.readFrom(in, settings, synchronous), rawDim, buffered);
+        return new Entry(key, OnlineDetector.readFrom(in, settings, synchronous, clock()), rawDim,
+                buffered);
+    }
+
+    /**
+     * When trainings finish, for provenance and model events: the wall clock, or 0 in
+     * deterministic mode (no wall-clock time in the outputs).
+     */
+    private LongSupplier clock() {
+        return deterministic ? () -> 0L : System::currentTimeMillis;
     }
 
     /** The champion version of {@code key} in the cache (tests), or -1 if not cached. */

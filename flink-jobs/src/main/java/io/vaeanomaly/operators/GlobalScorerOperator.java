@@ -6,7 +6,10 @@ import io.vaeanomaly.detect.Detection;
 import io.vaeanomaly.detect.DetectorModel;
 import io.vaeanomaly.persist.ModelFile;
 import io.vaeanomaly.serde.AnomalyRecord;
+import io.vaeanomaly.serde.AnomalyRecord.Unscored;
+import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
+import io.vaeanomaly.serde.FeatureSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -52,6 +55,8 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
     private transient boolean eventsEnded;
     private transient boolean modelsEnded;
     private transient JobMetrics metrics;
+    /** Schema of the last event the current model admitted (identity shortcut). */
+    private transient FeatureSchema admitted;
 
     public GlobalScorerOperator(JobConfig config) {
         this.config = config;
@@ -97,7 +102,8 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
                 buffered++;
             } else {
                 metrics.unscored();
-                output.collect(OutputTags.UNSCORED, new StreamRecord<>(event));
+                output.collect(OutputTags.UNSCORED, new StreamRecord<>(AnomalyRecord.unscored(
+                        event, buffering ? Unscored.BUFFER_FULL : Unscored.NO_MODEL)));
             }
             return;
         }
@@ -126,6 +132,7 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         }
         flushPending(); // events that arrived before the update are scored by the old model
         model = update.toModel();
+        admitted = null;
         metrics.champion(model);
         if (buffered > 0) {
             flushBuffer();
@@ -150,16 +157,20 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         }
     }
 
-    /** Scores events in order, one batch; events of another dimension are dead letters. */
+    /**
+     * Scores events in order, one batch; events of another dimension, or with other feature
+     * names than the model's (parse subtasks discover their schemas independently), are dead
+     * letters.
+     */
     private void score(List<Event> events) {
         List<Event> ok = new ArrayList<>(events.size());
         for (Event e : events) {
-            if (e.dimension() == model.inputDim()) {
+            DeadLetterRecord misfit = misfit(e);
+            if (misfit == null) {
                 ok.add(e);
             } else {
                 metrics.deadLettered();
-                output.collect(OutputTags.DEAD_LETTERS,
-                        new StreamRecord<>(RecordMapper.wrongDimension(e, model.inputDim())));
+                output.collect(OutputTags.DEAD_LETTERS, new StreamRecord<>(misfit));
             }
         }
         if (ok.isEmpty()) {
@@ -176,6 +187,22 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
             metrics.scored(ds[i].anomaly(), nanosPerEvent);
             output.collect(new StreamRecord<>(RecordMapper.anomalyRecord(ok.get(i), ds[i], 1)));
         }
+    }
+
+    /** The dead letter of an event the model cannot take, or null. */
+    private DeadLetterRecord misfit(Event e) {
+        if (e.schema() == admitted) {
+            return null; // same schema object as an admitted event: nothing to compare
+        }
+        if (e.dimension() != model.inputDim()) {
+            return RecordMapper.wrongDimension(e, model.inputDim());
+        }
+        List<String> names = model.featureNames();
+        if (!names.isEmpty() && !names.equals(e.schema().names())) {
+            return RecordMapper.featureMismatch(e, names);
+        }
+        admitted = e.schema();
+        return null;
     }
 
     @Override
@@ -206,7 +233,8 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         if (eventsEnded && modelsEnded && model == null && buffered > 0) {
             for (Event e : bufferState.get()) {
                 metrics.unscored();
-                output.collect(OutputTags.UNSCORED, new StreamRecord<>(e));
+                output.collect(OutputTags.UNSCORED,
+                        new StreamRecord<>(AnomalyRecord.unscored(e, Unscored.NO_MODEL)));
             }
             bufferState.clear();
             buffered = 0;
