@@ -71,6 +71,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (table.size() < 10) {
             throw new UsageException(input + ": need at least 10 data rows, found " + table.size());
         }
+        if (java.util.Set.copyOf(table.columns()).size() != table.columns().size()) {
+            // The model file names its features, and score takes columns by these names.
+            throw new UsageException(input + ": duplicate column names among the features "
+                    + table.columns());
+        }
         TrainingRecipe recipe = recipeOptions.recipe();
         ThresholdSettings.Type type;
         try {
@@ -128,7 +133,8 @@ public final class TrainCommand implements Callable<Integer> {
                 report.seconds());
         boolean written = outcome.challenger().isPresent();
         if (written) {
-            ModelFile.write(outcome.challenger().get().withVersion(1), model);
+            ModelFile.write(outcome.challenger().get().withVersion(1)
+                    .withFeatureNames(table.columns()), model);
             System.out.println("model written to " + model);
         } else {
             System.err.println(
