@@ -83,7 +83,8 @@ public final class ScoreCommand implements Callable<Integer> {
         List<String> header = NumericCsvReader.header(input);
         List<String> missing = names.stream().filter(n -> !header.contains(n)).toList();
         if (!missing.isEmpty()) {
-            throw new UsageException(input + ": missing column" + (missing.size() > 1 ? "s " : " ")
+            throw new UsageException(input + ": missing column"
+                    + (missing.size() > 1 ? "s " : " ")
                     + missing.stream().map(m -> "'" + m + "'").collect(Collectors.joining(", "))
                     + " of the model's features " + names + " (the file has " + header + ")");
         }

@@ -37,7 +37,7 @@ public record AnomalyRecord(
         Unscored unscored)
         implements Serializable {
 
-    /** Version of the JSON layout (2: unscored events, {@code scored} and {@code unscored_reason}). */
+    /** Version of the JSON layout (2: unscored events, {@code scored}, {@code unscored_reason}). */
     public static final int SCHEMA_VERSION = 2;
 
     /** Why an event was forwarded without a score. */
