@@ -8,7 +8,9 @@ import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.testdata.OutputSchemas;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
+import io.vaeanomaly.testutils.RunningJobs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -78,18 +79,7 @@ class FaultInjectionITCase {
     private static final long TEN_YEARS_MS = Duration.ofDays(3653).toMillis();
 
     @TempDir Path tmp;
-    private final List<JobClient> running = new ArrayList<>();
-
-    @AfterEach
-    void cancelJobs() {
-        for (JobClient c : running) {
-            try {
-                c.cancel().get(30, TimeUnit.SECONDS);
-            } catch (Exception alreadyDone) {
-                // finished or failed: nothing to cancel
-            }
-        }
-    }
+    @RegisterExtension final RunningJobs running = new RunningJobs();
 
     /** What must become of one input record. */
     private record Expect(String label, String errorType) {
@@ -190,11 +180,8 @@ class FaultInjectionITCase {
     void everyBadRecordIsDeadLetteredOrScoredAndTheJobNeverRestarts(
             @InjectMiniCluster MiniCluster mini) throws Exception {
         assertBrokerLimitsAreKafkaDefaults();
-        String input = KAFKA.createUniqueTopic("faults-in", 2);
-        Topics t = new Topics(input, KAFKA.createUniqueTopic("faults-anomalies", 1),
-                KAFKA.createUniqueTopic("faults-scores", 1),
-                KAFKA.createUniqueTopic("faults-dead", 1),
-                KAFKA.createUniqueTopic("faults-models", 1));
+        JobTopics t = JobTopics.create(KAFKA, 2);
+        String input = t.input();
         long now = System.currentTimeMillis();
         StreamData data = new StreamData(41);
         List<Input> in = new ArrayList<>();
@@ -243,11 +230,8 @@ class FaultInjectionITCase {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void eventsWithOtherFeatureNamesAreDeadLetteredAndFutureEventTimesAreClamped(
             @InjectMiniCluster MiniCluster mini) throws Exception {
-        String input = KAFKA.createUniqueTopic("names-in", 2);
-        Topics t = new Topics(input, KAFKA.createUniqueTopic("names-anomalies", 1),
-                KAFKA.createUniqueTopic("names-scores", 1),
-                KAFKA.createUniqueTopic("names-dead", 1),
-                KAFKA.createUniqueTopic("names-models", 1));
+        JobTopics t = JobTopics.create(KAFKA, 2);
+        String input = t.input();
         long future = System.currentTimeMillis() + TEN_YEARS_MS;
         StreamData data = new StreamData(42);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -285,31 +269,14 @@ class FaultInjectionITCase {
 
     // ---------------------------------------------------------------------------- plumbing
 
-    private record Topics(String input, String output, String scores, String deadLetters,
-            String modelEvents) {}
-
     /** Outputs by source position ({@code partition@offset}) plus all Kafka timestamps. */
     private record Outcome(Map<String, JsonNode> scores, Map<String, JsonNode> dead,
             List<Long> timestamps) {}
 
-    private JobConfig config(Topics t, String... extra) {
-        List<String> o = new ArrayList<>(List.of(
-                "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                "kafka.input-topic=" + t.input(),
-                "kafka.output-topic=" + t.output(),
-                "kafka.scores-topic=" + t.scores(),
-                "kafka.dead-letter-topic=" + t.deadLetters(),
-                "kafka.model-events-topic=" + t.modelEvents(),
-                "kafka.group-id=" + t.scores(),
-                "kafka.transactional-id-prefix=" + t.scores(),
-                "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m",
-                "input.event-time-field=ts",
-                "training.retrain-every-events=0",
-                "model.scope=global",
-                "flink.parallelism=2",
-                "flink.checkpoint-interval=1s",
-                "flink.checkpoint-dir=" + tmp.resolve("checkpoints").toUri()));
+    private JobConfig config(JobTopics t, String... extra) {
+        List<String> o = new ArrayList<>(t.overrides(KAFKA, tmp.resolve("checkpoints")));
+        o.addAll(List.of("input.event-time-field=ts", "training.retrain-every-events=0",
+                "model.scope=global", "flink.parallelism=2"));
         o.addAll(Arrays.asList(extra));
         return TestConfigs.small(o.toArray(new String[0]));
     }
@@ -369,7 +336,7 @@ class FaultInjectionITCase {
      * Reads the committed scores and dead letters until {@code n} distinct source positions are
      * accounted for (or the deadline), then returns them; a position seen twice fails at once.
      */
-    private static Outcome awaitAll(Topics t, int n) throws InterruptedException {
+    private static Outcome awaitAll(JobTopics t, int n) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             Outcome o = read(t);
@@ -380,7 +347,7 @@ class FaultInjectionITCase {
         }
     }
 
-    private static Outcome read(Topics t) {
+    private static Outcome read(JobTopics t) {
         Map<String, JsonNode> scores = new HashMap<>();
         Map<String, JsonNode> dead = new HashMap<>();
         List<Long> timestamps = new ArrayList<>();

@@ -9,7 +9,9 @@ import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.testdata.OutputSchemas;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
+import io.vaeanomaly.testutils.RunningJobs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -36,7 +38,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,46 +64,14 @@ class KafkaJobITCase {
     private static final AtomicBoolean FAIL_ARMED = new AtomicBoolean();
 
     @TempDir Path tmp;
-    private final List<JobClient> running = new ArrayList<>();
+    @RegisterExtension final RunningJobs running = new RunningJobs();
 
-    @AfterEach
-    void cancelJobs() throws Exception {
-        for (JobClient c : running) {
-            try {
-                c.cancel().get(30, TimeUnit.SECONDS);
-            } catch (Exception alreadyDone) {
-                // finished, stopped with a savepoint, or failed: nothing to cancel
-            }
-        }
+    private static JobTopics topics(int inputPartitions) {
+        return JobTopics.create(KAFKA, inputPartitions);
     }
 
-    private record Topics(String input, String output, String scores, String deadLetters,
-            String modelEvents) {}
-
-    private static Topics topics(int inputPartitions) {
-        return new Topics(
-                KAFKA.createUniqueTopic("events", inputPartitions),
-                KAFKA.createUniqueTopic("anomalies", 1),
-                KAFKA.createUniqueTopic("scores", 1),
-                KAFKA.createUniqueTopic("dead-letters", 1),
-                KAFKA.createUniqueTopic("model-events", 1));
-    }
-
-    private JobConfig config(Topics t, String... extra) {
-        String id = t.scores(); // unique per run, also when two runs share the input topic
-        List<String> o = new ArrayList<>(List.of(
-                "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                "kafka.input-topic=" + t.input(),
-                "kafka.output-topic=" + t.output(),
-                "kafka.scores-topic=" + t.scores(),
-                "kafka.dead-letter-topic=" + t.deadLetters(),
-                "kafka.model-events-topic=" + t.modelEvents(),
-                "kafka.group-id=" + id,
-                "kafka.transactional-id-prefix=" + id,
-                "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m",
-                "flink.checkpoint-interval=1s",
-                "flink.checkpoint-dir=" + tmp.resolve("checkpoints").toUri()));
+    private JobConfig config(JobTopics t, String... extra) {
+        List<String> o = new ArrayList<>(t.overrides(KAFKA, tmp.resolve("checkpoints")));
         o.addAll(Arrays.asList(extra));
         return TestConfigs.small(o.toArray(new String[0]));
     }
@@ -166,7 +135,7 @@ class KafkaJobITCase {
     @Test
     void globalJobFlagsInjectedAnomaliesDeadLettersBadRecordsAndPromotesARetrainedModel()
             throws Exception {
-        Topics t = topics(2);
+        JobTopics t = topics(2);
         JobConfig config = config(t, "model.scope=global", "flink.parallelism=2",
                 "training.promotion-tolerance=2.0");
         StreamData data = new StreamData(31);
@@ -179,7 +148,7 @@ class KafkaJobITCase {
             }
         }
         KAFKA.produce(phase1);
-        start(config, new Configuration());
+        JobClient job = start(config, new Configuration());
 
         List<ConsumerRecord<String, String>> modelEvents = awaitCommitted(t.modelEvents(),
                 l -> hasOutcome(l, "promoted"), "a promoted model");
@@ -205,6 +174,9 @@ class KafkaJobITCase {
                         .map(b -> b[1]).toArray(String[]::new));
         assertThat(json(dead)).allSatisfy(d -> assertThat(d.get("reason").asText()).isNotBlank());
         assertThat(json(modelEvents).get(0).get("outcome").asText()).isEqualTo("initial");
+        // Every run starts at version 1; the job id tells this run's models from another's.
+        assertThat(json(modelEvents)).allSatisfy(e -> assertThat(e.get("job_id").asText())
+                .isEqualTo(job.getJobID().toHexString()));
 
         List<JsonNode> late = json(scores).stream()
                 .filter(s -> !s.get("key").asText().startsWith("host"))
@@ -247,7 +219,7 @@ class KafkaJobITCase {
     @Test
     void deterministicModeRejectsACollapsedChallengerKeepsTheChampionAndReplaysIdentically()
             throws Exception {
-        Topics first = topics(1);
+        JobTopics first = topics(1);
         KAFKA.produce(collapseScenario(first.input()));
         String[] deterministic = {"model.scope=global", "flink.parallelism=1",
             "training.deterministic=true", "training.async=false",
@@ -265,16 +237,15 @@ class KafkaJobITCase {
         assertThat(rejected.get("outcome").asText()).isEqualTo("rejected");
         assertThat(rejected.get("diagnostics").get("verdict").asText()).isEqualTo("collapsed");
         assertThat(rejected.get("model_version").asLong()).isEqualTo(1);
+        // Deterministic mode writes no job id: a replay must be byte-identical.
+        assertThat(events).allSatisfy(e -> assertThat(e.get("job_id").isNull()).isTrue());
         assertThat(json(scores)).allSatisfy(
                 s -> assertThat(s.get("model_version").asLong()).isEqualTo(1));
         assertThat(json(committed(first.output()))).extracting(a -> a.get("key").asText())
                 .contains("attack-0", "attack-1", "attack-2");
 
         // The same input through a second job gives byte-identical output records.
-        Topics second = new Topics(first.input(),
-                KAFKA.createUniqueTopic("anomalies", 1), KAFKA.createUniqueTopic("scores", 1),
-                KAFKA.createUniqueTopic("dead-letters", 1),
-                KAFKA.createUniqueTopic("model-events", 1));
+        JobTopics second = first.withFreshOutputs(KAFKA);
         start(config(second, deterministic), new Configuration());
         List<ConsumerRecord<String, String>> replayed =
                 awaitCommitted(second.scores(), atLeast(503), "503 replayed scores");
@@ -285,7 +256,7 @@ class KafkaJobITCase {
 
     @Test
     void perKeyModelsSurviveStopWithSavepointAndRestoreOnRocksDb() throws Exception {
-        Topics t = topics(2);
+        JobTopics t = topics(2);
         JobConfig config = config(t, "model.scope=per-key", "flink.parallelism=2",
                 "flink.state-backend=rocksdb");
         StreamData data = new StreamData(33);
@@ -336,7 +307,7 @@ class KafkaJobITCase {
 
     @Test
     void afterAFailureTheCommittedOutputHasEveryEventExactlyOnce() throws Exception {
-        Topics t = topics(2);
+        JobTopics t = topics(2);
         JobConfig config = config(t, "model.scope=global", "flink.parallelism=2");
         StreamData data = new StreamData(34);
         List<ProducerRecord<String, String>> phase1 = new ArrayList<>();
