@@ -13,14 +13,12 @@ import java.util.List;
  * @param checkpointInterval time between checkpoints (also the Kafka transaction cadence)
  * @param stateBackend where keyed state lives
  * @param checkpointDir checkpoint storage URI
- * @param maxBufferedEvents events held per operator instance while no model exists yet
  */
 public record FlinkOptions(
         int parallelism,
         Duration checkpointInterval,
         StateBackend stateBackend,
-        String checkpointDir,
-        int maxBufferedEvents)
+        String checkpointDir)
         implements Serializable {
 
     /** Flink state backends. */
@@ -56,21 +54,13 @@ public record FlinkOptions(
                                     "a URI with a scheme such as file:///path or s3://bucket/path"),
                     "file:///tmp/vae-anomaly-checkpoints",
                     "Checkpoint storage URI.");
-    public static final ConfigOption<Integer> MAX_BUFFERED_EVENTS =
-            ConfigOption.withDefault(
-                    "flink.max-buffered-events",
-                    ValueTypes.positiveInt(),
-                    100_000,
-                    "Events held per operator instance while waiting for the first model.");
-
     /** The options of this section, in documentation order. */
     public static final List<ConfigOption<?>> OPTIONS =
             List.of(
                     PARALLELISM,
                     CHECKPOINT_INTERVAL,
                     STATE_BACKEND,
-                    CHECKPOINT_DIR,
-                    MAX_BUFFERED_EVENTS);
+                    CHECKPOINT_DIR);
 
     /** Validates every field; messages name the {@code flink.*} key. */
     public FlinkOptions {
@@ -78,7 +68,6 @@ public record FlinkOptions(
         CHECKPOINT_INTERVAL.check(checkpointInterval);
         STATE_BACKEND.check(stateBackend);
         CHECKPOINT_DIR.check(checkpointDir);
-        MAX_BUFFERED_EVENTS.check(maxBufferedEvents);
     }
 
     private static boolean hasScheme(String s) {
@@ -95,7 +84,6 @@ public record FlinkOptions(
                 v.get(PARALLELISM),
                 v.get(CHECKPOINT_INTERVAL),
                 v.get(STATE_BACKEND),
-                v.get(CHECKPOINT_DIR),
-                v.get(MAX_BUFFERED_EVENTS));
+                v.get(CHECKPOINT_DIR));
     }
 }

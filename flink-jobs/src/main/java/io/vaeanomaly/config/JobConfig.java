@@ -27,6 +27,11 @@ public record JobConfig(
 
     private static final long serialVersionUID = 1L;
 
+    /** The sections the detector operators use (no Kafka settings, no credentials). */
+    public DetectorSpec detector() {
+        return new DetectorSpec(model, training, threshold);
+    }
+
     /** Checks the rules that span sections; messages name the key to change. */
     public JobConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -43,14 +48,6 @@ public record JobConfig(
                     KafkaOptions.TRANSACTION_TIMEOUT.key(),
                     "must be longer than flink.checkpoint-interval ("
                             + Durations.format(flink.checkpointInterval()) + ") for exactly-once");
-        }
-        if (training.beforeFirstModel() == TrainingOptions.BeforeFirstModel.BUFFER
-                && flink.maxBufferedEvents() < training.warmupEvents()) {
-            throw new ConfigException(
-                    FlinkOptions.MAX_BUFFERED_EVENTS.key(),
-                    "is " + flink.maxBufferedEvents() + " but must hold at least"
-                            + " training.warmup-events (" + training.warmupEvents()
-                            + ") when training.before-first-model is buffer");
         }
     }
 }

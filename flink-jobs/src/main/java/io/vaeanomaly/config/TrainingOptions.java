@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param warmupEvents events collected (per model) before the first training
  * @param beforeFirstModel what happens to events that arrive before the first model
+ * @param maxBufferedEvents events held per operator instance while no model exists yet
  * @param retrainEveryEvents retrain after this many events; 0 = off
  * @param retrainInterval retrain after this much processing time; zero = off
  * @param sampleSize events kept as the training sample
@@ -33,6 +34,7 @@ import java.util.List;
 public record TrainingOptions(
         int warmupEvents,
         BeforeFirstModel beforeFirstModel,
+        int maxBufferedEvents,
         int retrainEveryEvents,
         Duration retrainInterval,
         int sampleSize,
@@ -56,7 +58,7 @@ public record TrainingOptions(
 
     /** What happens to events that arrive before the first model is trained. */
     public enum BeforeFirstModel {
-        /** Hold them (up to flink.max-buffered-events) and score them once the model exists. */
+        /** Hold them (up to max-buffered-events) and score them once the model exists. */
         BUFFER,
         /** Forward them unscored (they still enter the training sample). */
         PASS_THROUGH
@@ -93,6 +95,12 @@ public record TrainingOptions(
                     BeforeFirstModel.BUFFER,
                     "Events before the first model: buffer them and score them once it exists,"
                             + " or pass them through unscored.");
+    public static final ConfigOption<Integer> MAX_BUFFERED_EVENTS =
+            ConfigOption.withDefault(
+                    "training.max-buffered-events",
+                    ValueTypes.positiveInt(),
+                    100_000,
+                    "Events held per operator instance while waiting for the first model.");
     public static final ConfigOption<Integer> RETRAIN_EVERY_EVENTS =
             ConfigOption.withDefault(
                     "training.retrain-every-events",
@@ -212,6 +220,7 @@ public record TrainingOptions(
             List.of(
                     WARMUP_EVENTS,
                     BEFORE_FIRST_MODEL,
+                    MAX_BUFFERED_EVENTS,
                     RETRAIN_EVERY_EVENTS,
                     RETRAIN_INTERVAL,
                     SAMPLE_SIZE,
@@ -236,6 +245,7 @@ public record TrainingOptions(
     public TrainingOptions {
         WARMUP_EVENTS.check(warmupEvents);
         BEFORE_FIRST_MODEL.check(beforeFirstModel);
+        MAX_BUFFERED_EVENTS.check(maxBufferedEvents);
         RETRAIN_EVERY_EVENTS.check(retrainEveryEvents);
         RETRAIN_INTERVAL.check(retrainInterval);
         SAMPLE_SIZE.check(sampleSize);
@@ -255,6 +265,12 @@ public record TrainingOptions(
         DETERMINISTIC.check(deterministic);
         PROMOTION_TOLERANCE.check(promotionTolerance);
         ASYNC.check(async);
+        if (beforeFirstModel == BeforeFirstModel.BUFFER && maxBufferedEvents < warmupEvents) {
+            throw new ConfigException(
+                    MAX_BUFFERED_EVENTS.key(),
+                    "is " + maxBufferedEvents + " but must hold at least training.warmup-events ("
+                            + warmupEvents + ") when training.before-first-model is buffer");
+        }
         // Which model scores which event depends on thread timing when training is async.
         if (deterministic && async) {
             throw new ConfigException(
@@ -284,6 +300,7 @@ public record TrainingOptions(
         return new TrainingOptions(
                 v.get(WARMUP_EVENTS),
                 v.get(BEFORE_FIRST_MODEL),
+                v.get(MAX_BUFFERED_EVENTS),
                 v.get(RETRAIN_EVERY_EVENTS),
                 v.get(RETRAIN_INTERVAL),
                 v.get(SAMPLE_SIZE),

@@ -147,7 +147,7 @@ public final class AnomalyDetectionJob {
                     "is not supported by the streaming job yet; set it to 0 and use"
                             + " training.retrain-every-events");
         }
-        DetectorSettingsFactory.settings(config); // validates early, before anything runs
+        config.detector(); // validates early, before anything runs
 
         SingleOutputStreamOperator<Event> events = input
                 .process(new ParseFunction(config.input()), TypeInformation.of(Event.class))
@@ -160,7 +160,7 @@ public final class AnomalyDetectionJob {
                             ? events.keyBy(e -> GLOBAL_KEY, Types.STRING)
                             : events.keyBy(Event::key, Types.STRING))
                     .transform("detector", TypeInformation.of(AnomalyRecord.class),
-                            DetectorOperator.scorer(config))
+                            DetectorOperator.scorer(config.detector()))
                     .uid("detector");
             if (global) {
                 scored.setParallelism(1).setMaxParallelism(1);
@@ -174,7 +174,7 @@ public final class AnomalyDetectionJob {
                     .name("training-sample").uid("training-sample")
                     .keyBy(e -> GLOBAL_KEY, Types.STRING)
                     .transform("trainer", TypeInformation.of(AnomalyRecord.class),
-                            DetectorOperator.trainer(config, every))
+                            DetectorOperator.trainer(config.detector(), every))
                     .uid("trainer")
                     .setParallelism(1)
                     .setMaxParallelism(1);
@@ -182,7 +182,7 @@ public final class AnomalyDetectionJob {
                     trainer.getSideOutput(OutputTags.MODEL_UPDATES).broadcast();
             scored = events.connect(models)
                     .transform("scorer", TypeInformation.of(AnomalyRecord.class),
-                            new GlobalScorerOperator(config))
+                            new GlobalScorerOperator(config.training()))
                     .uid("scorer");
             modelEvents = trainer.getSideOutput(OutputTags.MODEL_EVENTS);
         }

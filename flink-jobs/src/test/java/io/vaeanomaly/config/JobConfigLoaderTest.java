@@ -381,10 +381,10 @@ class JobConfigLoaderTest {
 
     @Test
     void bufferMustHoldTheWarmup() {
-        assertThat(failure("flink.max-buffered-events=100").key())
-                .isEqualTo("flink.max-buffered-events");
-        assertThat(withRequired("flink.max-buffered-events=100",
-                        "training.before-first-model=pass-through").flink().maxBufferedEvents())
+        assertThat(failure("training.max-buffered-events=100").key())
+                .isEqualTo("training.max-buffered-events");
+        assertThat(withRequired("training.max-buffered-events=100",
+                        "training.before-first-model=pass-through").training().maxBufferedEvents())
                 .isEqualTo(100);
     }
 
@@ -416,7 +416,7 @@ class JobConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("model.latent-dim: expected a positive integer but got 0");
         assertThatThrownBy(() -> new FlinkOptions(1, null, FlinkOptions.StateBackend.ROCKSDB,
-                        "file:///x", 10))
+                        "file:///x"))
                 .hasMessageStartingWith("flink.checkpoint-interval: expected");
     }
 

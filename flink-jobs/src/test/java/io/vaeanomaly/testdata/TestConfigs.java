@@ -30,7 +30,7 @@ public final class TestConfigs {
                 "training.early-stopping-patience=0",
                 "threshold.type=quantile",
                 "threshold.quantile=0.99",
-                "flink.max-buffered-events=1000"));
+                "training.max-buffered-events=1000"));
         all.addAll(List.of(overrides));
         return JobConfigLoader.fromOverrides(all.toArray(new String[0]));
     }

@@ -1,10 +1,5 @@
-package io.vaeanomaly.job;
+package io.vaeanomaly.config;
 
-import io.vaeanomaly.config.ConfigException;
-import io.vaeanomaly.config.JobConfig;
-import io.vaeanomaly.config.ModelOptions;
-import io.vaeanomaly.config.ThresholdOptions;
-import io.vaeanomaly.config.TrainingOptions;
 import io.vaeanomaly.detect.DetectorSettings;
 import io.vaeanomaly.detect.SampleBuffer;
 import io.vaeanomaly.detect.ScoringSettings;
@@ -37,7 +32,10 @@ public final class DetectorSettingsFactory {
      *     message names the configuration key
      */
     public static DetectorSettings settings(JobConfig config) {
-        TrainingOptions t = config.training();
+        return settings(config.model(), config.training(), config.threshold());
+    }
+
+    static DetectorSettings settings(ModelOptions m, TrainingOptions t, ThresholdOptions th) {
         if (t.sampleSize() < t.warmupEvents()) {
             throw new ConfigException(
                     "training.sample-size",
@@ -45,10 +43,10 @@ public final class DetectorSettingsFactory {
                             + t.warmupEvents() + "): the first model trains on the warm-up sample");
         }
         return new DetectorSettings(
-                architecture(config.model()),
+                architecture(m),
                 recipe(t),
-                scoring(config.model(), t),
-                threshold(config.threshold()),
+                scoring(m, t),
+                threshold(th),
                 t.warmupEvents(),
                 t.retrainEveryEvents(),
                 t.sampleSize(),
@@ -56,7 +54,7 @@ public final class DetectorSettingsFactory {
                         ? SampleBuffer.Strategy.RESERVOIR
                         : SampleBuffer.Strategy.SLIDING_WINDOW,
                 t.promotionTolerance(),
-                config.model().shingleSize());
+                m.shingleSize());
     }
 
     /** The VAE architecture as a function of the input dimension (known only from the data). */

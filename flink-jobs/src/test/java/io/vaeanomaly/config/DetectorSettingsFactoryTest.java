@@ -1,10 +1,8 @@
-package io.vaeanomaly.job;
+package io.vaeanomaly.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vaeanomaly.config.ConfigException;
-import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.detect.DetectorSettings;
 import io.vaeanomaly.detect.SampleBuffer;
 import io.vaeanomaly.detect.ThresholdSettings;
