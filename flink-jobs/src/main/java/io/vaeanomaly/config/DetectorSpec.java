@@ -2,6 +2,7 @@ package io.vaeanomaly.config;
 
 import io.vaeanomaly.detect.DetectorSettings;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ public record DetectorSpec(
     private static final long serialVersionUID = 1L;
 
     /**
-     * Checks that the core accepts the combination.
+     * Checks that the core accepts the combination, before anything runs.
      *
      * @throws ConfigException naming the key to change
      */
@@ -29,7 +30,11 @@ public record DetectorSpec(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(threshold, "threshold");
-        DetectorSettingsFactory.settings(model, training, threshold);
+        try {
+            build(model, training, threshold).architecture().apply(1);
+        } catch (IllegalArgumentException e) {
+            throw coreRejected(e);
+        }
     }
 
     /**
@@ -37,6 +42,45 @@ public record DetectorSpec(
      * operators build it in {@code open()}.
      */
     public DetectorSettings settings() {
-        return DetectorSettingsFactory.settings(model, training, threshold);
+        return build(model, training, threshold);
+    }
+
+    private static DetectorSettings build(
+            ModelOptions m, TrainingOptions t, ThresholdOptions th) {
+        return new DetectorSettings(
+                m.architecture(),
+                t.recipe(),
+                m.scoring(t.seed()),
+                th.settings(),
+                t.warmupEvents(),
+                t.retrainEveryEvents(),
+                t.sampleSize(),
+                t.sampleStrategy(),
+                t.promotionTolerance(),
+                m.shingleSize());
+    }
+
+    /**
+     * The core names the field it rejects ({@code "warmup-events: must be >= 10"}, {@code
+     * "sigmaMin: ..."}); the message names the option.
+     */
+    private static ConfigException coreRejected(IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        int colon = message.indexOf(':');
+        if (colon > 0) {
+            String field = message.substring(0, colon).trim();
+            for (String section : List.of("training", "model", "threshold")) {
+                var key = JobOptions.suggest(section + "." + field)
+                        .filter(k -> k.startsWith(section + "."));
+                if (key.isPresent() && key.get().endsWith(kebab(field))) {
+                    return new ConfigException(key.get(), message.substring(colon + 1).trim());
+                }
+            }
+        }
+        return new ConfigException("model", "the core rejects the settings: " + message);
+    }
+
+    private static String kebab(String field) {
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

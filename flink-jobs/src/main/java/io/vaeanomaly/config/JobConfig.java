@@ -4,8 +4,11 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * The complete, validated configuration of the streaming job. Immutable and
- * {@link Serializable}, so operators can keep it as a field. Build it with
+ * The complete, validated configuration of the streaming job. Immutable. Operators never keep it
+ * (the {@code kafka} section may hold credentials): they get {@link #detector()} or the single
+ * section they use. Flink's own settings (parallelism, checkpointing, state backend) are not
+ * here: they come from Flink's configuration, so {@code flink run -p}, {@code -D} and a
+ * cluster's config.yaml apply as a Flink user expects. Build it with
  * {@link JobConfigLoader}; every section validates itself at construction, and this record
  * checks the rules that span sections.
  *
@@ -14,15 +17,13 @@ import java.util.Objects;
  * @param model the {@code model} section
  * @param training the {@code training} section
  * @param threshold the {@code threshold} section
- * @param flink the {@code flink} section
  */
 public record JobConfig(
         KafkaOptions kafka,
         InputOptions input,
         ModelOptions model,
         TrainingOptions training,
-        ThresholdOptions threshold,
-        FlinkOptions flink)
+        ThresholdOptions threshold)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -32,22 +33,16 @@ public record JobConfig(
         return new DetectorSpec(model, training, threshold);
     }
 
-    /** Checks the rules that span sections; messages name the key to change. */
+    /**
+     * Checks the rules that span sections; messages name the key to change. (Rules involving
+     * Flink's own settings, such as the transaction timeout against the checkpoint interval, are
+     * checked when the job is built, where those settings are known.)
+     */
     public JobConfig {
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(threshold, "threshold");
-        Objects.requireNonNull(flink, "flink");
-        // Kafka aborts a transaction that stays open longer than its timeout, and the exactly-once
-        // sink keeps one open from one checkpoint to the next.
-        if (kafka.deliveryGuarantee() == KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE
-                && kafka.transactionTimeout().compareTo(flink.checkpointInterval()) <= 0) {
-            throw new ConfigException(
-                    KafkaOptions.TRANSACTION_TIMEOUT.key(),
-                    "must be longer than flink.checkpoint-interval ("
-                            + Durations.format(flink.checkpointInterval()) + ") for exactly-once");
-        }
     }
 }

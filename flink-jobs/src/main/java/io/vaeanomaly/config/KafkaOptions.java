@@ -120,7 +120,7 @@ public record KafkaOptions(
                     "kafka.transaction-timeout",
                     ValueTypes.positiveDuration(),
                     Duration.ofMinutes(15),
-                    "Producer transaction timeout; must exceed flink.checkpoint-interval and not"
+                    "Producer transaction timeout; must exceed Flink's checkpoint interval and not"
                             + " exceed the brokers' transaction.max.timeout.ms (15m by default).");
     public static final ConfigOption<Map<String, String>> PROPERTIES =
             ConfigOption.withDefault(

@@ -1,11 +1,16 @@
 package io.vaeanomaly.config;
 
+import io.vaeanomaly.detect.SampleBuffer;
+import io.vaeanomaly.train.KlSchedule;
+import io.vaeanomaly.train.TrainingRecipe;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The {@code training} section: when models are (re)trained, on what, and how.
+ * The {@code training} section: when models are (re)trained, on what, and how. Values are the
+ * core's own types ({@link SampleBuffer.Strategy}, {@link KlSchedule.Type}) and the defaults
+ * the core's ({@link CoreDefaults}).
  *
  * @param warmupEvents events collected (per model) before the first training
  * @param beforeFirstModel what happens to events that arrive before the first model
@@ -38,11 +43,11 @@ public record TrainingOptions(
         int retrainEveryEvents,
         Duration retrainInterval,
         int sampleSize,
-        SampleStrategy sampleStrategy,
+        SampleBuffer.Strategy sampleStrategy,
         int epochs,
         int batchSize,
         double learningRate,
-        KlSchedule klSchedule,
+        KlSchedule.Type klSchedule,
         int klCycles,
         double klRatio,
         int klWarmupEpochs,
@@ -64,29 +69,11 @@ public record TrainingOptions(
         PASS_THROUGH
     }
 
-    /** How the training sample is kept. */
-    public enum SampleStrategy {
-        /** A uniform sample over everything seen (reservoir sampling). */
-        RESERVOIR,
-        /** The most recent events. */
-        SLIDING_WINDOW
-    }
-
-    /** How the weight of the KL term evolves over the epochs. */
-    public enum KlSchedule {
-        /** Repeated ramps from 0 to 1 (Fu et al. 2019), against posterior collapse. */
-        CYCLICAL,
-        /** One linear ramp from 0 to 1 over kl-warmup-epochs. */
-        MONOTONIC,
-        /** Weight 1 throughout. */
-        NONE
-    }
-
     public static final ConfigOption<Integer> WARMUP_EVENTS =
             ConfigOption.withDefault(
                     "training.warmup-events",
                     ValueTypes.positiveInt(),
-                    2000,
+                    CoreDefaults.DETECTOR.warmupEvents(),
                     "Events collected (per model) before the first model is trained.");
     public static final ConfigOption<BeforeFirstModel> BEFORE_FIRST_MODEL =
             ConfigOption.withDefault(
@@ -105,7 +92,7 @@ public record TrainingOptions(
             ConfigOption.withDefault(
                     "training.retrain-every-events",
                     ValueTypes.nonNegativeInt(),
-                    100_000,
+                    (int) CoreDefaults.DETECTOR.retrainEveryEvents(),
                     "Retrain after this many events since the last training; 0 = off.");
     public static final ConfigOption<Duration> RETRAIN_INTERVAL =
             ConfigOption.withDefault(
@@ -117,82 +104,85 @@ public record TrainingOptions(
             ConfigOption.withDefault(
                     "training.sample-size",
                     ValueTypes.positiveInt(),
-                    5000,
+                    CoreDefaults.DETECTOR.sampleSize(),
                     "Events kept as the training sample.");
-    public static final ConfigOption<SampleStrategy> SAMPLE_STRATEGY =
+    public static final ConfigOption<SampleBuffer.Strategy> SAMPLE_STRATEGY =
             ConfigOption.withDefault(
                     "training.sample-strategy",
-                    ValueTypes.oneOf(SampleStrategy.class),
-                    SampleStrategy.RESERVOIR,
+                    ValueTypes.oneOf(SampleBuffer.Strategy.class),
+                    CoreDefaults.DETECTOR.sampleStrategy(),
                     "reservoir (uniform over all events seen) or sliding-window (most recent).");
     public static final ConfigOption<Integer> EPOCHS =
             ConfigOption.withDefault(
                     "training.epochs",
                     ValueTypes.positiveInt(),
-                    60,
+                    CoreDefaults.RECIPE.maxEpochs(),
                     "Maximum training epochs per restart.");
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOption.withDefault(
-                    "training.batch-size", ValueTypes.positiveInt(), 128, "Mini-batch size.");
+                    "training.batch-size",
+                    ValueTypes.positiveInt(),
+                    CoreDefaults.RECIPE.batchSize(),
+                    "Mini-batch size.");
     public static final ConfigOption<Double> LEARNING_RATE =
             ConfigOption.withDefault(
                     "training.learning-rate",
                     ValueTypes.positiveNumber(),
-                    0.001,
+                    CoreDefaults.RECIPE.learningRate(),
                     "Adam learning rate.");
-    public static final ConfigOption<KlSchedule> KL_SCHEDULE =
+    public static final ConfigOption<KlSchedule.Type> KL_SCHEDULE =
             ConfigOption.withDefault(
                     "training.kl-schedule",
-                    ValueTypes.oneOf(KlSchedule.class),
-                    KlSchedule.CYCLICAL,
+                    ValueTypes.oneOf(KlSchedule.Type.class),
+                    CoreDefaults.RECIPE.klSchedule().type(),
                     "KL weight schedule: cyclical annealing, monotonic warm-up, or none.");
     public static final ConfigOption<Integer> KL_CYCLES =
             ConfigOption.withDefault(
                     "training.kl-cycles",
                     ValueTypes.positiveInt(),
-                    4,
+                    CoreDefaults.schedule(KlSchedule.Type.CYCLICAL).cycles(),
                     "cyclical: number of annealing cycles over the epochs.");
     public static final ConfigOption<Double> KL_RATIO =
             ConfigOption.withDefault(
                     "training.kl-ratio",
                     ValueTypes.number().where(v -> v > 0 && v <= 1, "a number in (0, 1]"),
-                    0.5,
+                    CoreDefaults.schedule(KlSchedule.Type.CYCLICAL).ratio(),
                     "cyclical: fraction of each cycle spent raising the weight (the rest at 1).");
     public static final ConfigOption<Integer> KL_WARMUP_EPOCHS =
             ConfigOption.withDefault(
                     "training.kl-warmup-epochs",
                     ValueTypes.nonNegativeInt(),
-                    10,
+                    CoreDefaults.schedule(KlSchedule.Type.MONOTONIC).warmupEpochs(),
                     "monotonic: epochs over which the KL weight rises linearly from 0 to 1.");
     public static final ConfigOption<Double> FREE_BITS =
             ConfigOption.withDefault(
                     "training.free-bits",
                     ValueTypes.nonNegativeNumber(),
-                    0.1,
+                    CoreDefaults.RECIPE.freeBits(),
                     "Minimum KL per latent dimension (nats) before it is penalised; 0 = off.");
     public static final ConfigOption<Integer> RESTARTS =
             ConfigOption.withDefault(
                     "training.restarts",
                     ValueTypes.positiveInt(),
-                    1,
+                    CoreDefaults.RECIPE.restarts(),
                     "Independent trainings with different seeds; the best held-out ELBO wins.");
     public static final ConfigOption<Integer> EARLY_STOPPING_PATIENCE =
             ConfigOption.withDefault(
                     "training.early-stopping-patience",
                     ValueTypes.nonNegativeInt(),
-                    8,
+                    CoreDefaults.RECIPE.earlyStoppingPatience(),
                     "Stop after this many epochs without held-out improvement; 0 = off.");
     public static final ConfigOption<Double> HELDOUT_FRACTION =
             ConfigOption.withDefault(
                     "training.heldout-fraction",
                     ValueTypes.openInterval(0, 1),
-                    0.2,
+                    CoreDefaults.RECIPE.heldoutFraction(),
                     "Fraction of the sample held out to validate and compare models.");
     public static final ConfigOption<Integer> SEED =
             ConfigOption.withDefault(
                     "training.seed",
                     ValueTypes.integer(),
-                    42,
+                    (int) CoreDefaults.RECIPE.seed(),
                     "Random seed for initialisation, shuffling and sampling.");
     public static final ConfigOption<Boolean> DETERMINISTIC =
             ConfigOption.withDefault(
@@ -205,7 +195,7 @@ public record TrainingOptions(
             ConfigOption.withDefault(
                     "training.promotion-tolerance",
                     ValueTypes.nonNegativeNumber(),
-                    0.5,
+                    CoreDefaults.DETECTOR.promotionTolerance(),
                     "A retrained model replaces the current one unless its held-out ELBO is worse"
                             + " by more than this many nats per row.");
     public static final ConfigOption<Boolean> ASYNC =
@@ -276,6 +266,20 @@ public record TrainingOptions(
             throw new ConfigException(
                     ASYNC.key(), "must be false when training.deterministic is true");
         }
+        // A replay cannot reproduce when processing time passed.
+        if (deterministic && !retrainInterval.isZero()) {
+            throw new ConfigException(
+                    RETRAIN_INTERVAL.key(),
+                    "must be 0 when training.deterministic is true: processing time is not"
+                            + " replayable (use training.retrain-every-events)");
+        }
+        // The first model trains on the warm-up sample.
+        if (sampleSize < warmupEvents) {
+            throw new ConfigException(
+                    SAMPLE_SIZE.key(),
+                    "is " + sampleSize + " but must be at least training.warmup-events ("
+                            + warmupEvents + "): the first model trains on the warm-up sample");
+        }
         // Both the training part and the held-out part of the first sample need rows.
         long heldout = Math.round(Math.min(warmupEvents, sampleSize) * heldoutFraction);
         if (heldout < 1 || heldout >= Math.min(warmupEvents, sampleSize)) {
@@ -294,6 +298,35 @@ public record TrainingOptions(
     /** Whether retraining is triggered by processing time. */
     public boolean retrainsByTime() {
         return !retrainInterval.isZero();
+    }
+
+    /**
+     * The core's training recipe, built with {@link TrainingRecipe#builder}: every value not in
+     * this section (learning-rate warm-up, plateau decay, gradient clipping, IWAE samples) is the
+     * builder's default.
+     */
+    public TrainingRecipe recipe() {
+        return TrainingRecipe.builder()
+                .name("config")
+                .maxEpochs(epochs)
+                .batchSize(batchSize)
+                .learningRate(learningRate)
+                .klSchedule(schedule())
+                .freeBits(freeBits)
+                .restarts(restarts)
+                .earlyStoppingPatience(earlyStoppingPatience)
+                .heldoutFraction(heldoutFraction)
+                .seed(seed)
+                .build();
+    }
+
+    /** The KL weight schedule named by {@code kl-schedule}, with its parameters. */
+    public KlSchedule schedule() {
+        return switch (klSchedule) {
+            case CYCLICAL -> KlSchedule.cyclical(klCycles, klRatio);
+            case MONOTONIC -> KlSchedule.monotonic(klWarmupEpochs);
+            case NONE -> KlSchedule.none();
+        };
     }
 
     static TrainingOptions from(ConfigValues v) {

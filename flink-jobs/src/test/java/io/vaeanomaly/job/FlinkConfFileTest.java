@@ -25,7 +25,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** configs/flink-conf.yaml loads with Flink's own loader and uses only options Flink knows. */
+/** configs/config.yaml loads with Flink's own loader and uses only options Flink knows. */
 class FlinkConfFileTest {
     @TempDir Path dir;
 
@@ -40,7 +40,7 @@ class FlinkConfFileTest {
 
     @Test
     void everyKeyIsAFlinkOptionAndThePrometheusReporterIsOn() throws Exception {
-        Files.copy(repoFile("configs/flink-conf.yaml"), dir.resolve("config.yaml"));
+        Files.copy(repoFile("configs/config.yaml"), dir.resolve("config.yaml"));
         Configuration conf = GlobalConfiguration.loadConfiguration(dir.toString());
 
         Set<String> known = new HashSet<>();
