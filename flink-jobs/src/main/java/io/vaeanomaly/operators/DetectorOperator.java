@@ -31,10 +31,15 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -55,6 +60,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * with the current champion meanwhile. A training in flight at a checkpoint is not part of it;
  * after a restore it starts again when next due.
  *
+ * <p><b>Time-based retraining</b> ({@code training.retrain-interval}): every training start
+ * registers a keyed processing-time timer one interval later (timers are checkpointed with the
+ * keyed state). When it fires and the key has not trained since, it asks the detector for a
+ * training ({@link OnlineDetector#requestTraining}), which starts at once, or after the one in
+ * flight. This works for every key of the per-key scorer and for the global trainer alike.
+ *
  * <p><b>Batches.</b> Before a key's first model its events are processed one by one, so that the
  * first model appears at exactly the same event whatever the timing. Once it has a model, its
  * events are scored in micro-batches ({@link MicroBatcher}); the results do not depend on where
@@ -68,7 +79,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * events out of its training sample.
  */
 public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord>
-        implements OneInputStreamOperator<Event, AnomalyRecord>, BoundedOneInput {
+        implements OneInputStreamOperator<Event, AnomalyRecord>, BoundedOneInput,
+                Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
 
     /** What the operator emits. */
@@ -85,7 +97,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     /** How often a training in flight is checked for completion. */
     static final long POLL_INTERVAL_MS = 50;
 
-    private static final byte STATE_FORMAT = 1;
+    /** Format 2 adds the time of the last training start; format 1 still reads. */
+    private static final byte STATE_FORMAT = 2;
 
     private final DetectorSpec spec;
     private final Role role;
@@ -95,6 +108,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     private transient boolean synchronous;
     private transient boolean deterministic;
     private transient int shingleSize;
+    private transient long retrainIntervalMs;
+    private transient InternalTimerService<VoidNamespace> retrainTimers;
     private transient ListState<Long> bufferedTotalState;
     private transient long restoredBufferedTotal;
     private transient DetectorCache<Entry> cache;
@@ -133,13 +148,17 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         /** Events of this key in the warm-up buffer. */
         int buffered;
         long knownVersion;
+        /** Processing time of the last training start; 0 if unknown (none, or old state). */
+        long lastTrainingMs;
         CompletableFuture<ChallengerTrainer.Outcome> training;
 
-        Entry(String key, OnlineDetector detector, int rawDim, int buffered) {
+        Entry(String key, OnlineDetector detector, int rawDim, int buffered,
+                long lastTrainingMs) {
             this.key = key;
             this.detector = detector;
             this.rawDim = rawDim;
             this.buffered = buffered;
+            this.lastTrainingMs = lastTrainingMs;
             this.knownVersion = detector.modelVersion();
         }
     }
@@ -165,6 +184,11 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         synchronous = !spec.training().async();
         deterministic = spec.training().deterministic();
         shingleSize = spec.model().shingleSize();
+        retrainIntervalMs = spec.training().retrainInterval().toMillis();
+        if (retrainIntervalMs > 0) {
+            retrainTimers = getInternalTimerService(
+                    "retrain-timers", VoidNamespaceSerializer.INSTANCE, this);
+        }
         cache = new DetectorCache<>(CACHE_LIMIT,
                 getKeyedStateStore().getState(new ValueStateDescriptor<>(
                         "detector", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)),
@@ -265,6 +289,9 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     /** Model events, new champions, due trainings, held events: after every detector step. */
     private void afterStep(Entry en) throws Exception {
         for (ModelEvent ev : en.detector.drainModelEvents()) {
+            if (synchronous) {
+                trainingStarted(en); // it ran inline, just now
+            }
             metrics.training(ev);
             output.collect(OutputTags.MODEL_EVENTS, new StreamRecord<>(
                     RecordMapper.modelEventRecord(en.key, ev, deterministic)));
@@ -276,6 +303,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             var task = en.detector.pollTrainingTask();
             if (task.isPresent()) {
                 en.training = executor.submit(task.get());
+                trainingStarted(en);
                 schedulePoll();
             }
         }
@@ -294,6 +322,44 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 scoreHeld(en);
             }
         }
+    }
+
+    /** Arms the current key's retraining timer one interval from now. */
+    private void trainingStarted(Entry en) {
+        if (retrainTimers != null) {
+            en.lastTrainingMs = retrainTimers.currentProcessingTime();
+            retrainTimers.registerProcessingTimeTimer(
+                    VoidNamespace.INSTANCE, en.lastTrainingMs + retrainIntervalMs);
+        }
+    }
+
+    /**
+     * A key's retraining timer: retrains unless the key trained since the timer was set (a
+     * later timer is then pending). Runs on the task thread with the timer's key current.
+     */
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        Entry en = cache.get(timer.getKey());
+        if (timer.getTimestamp() < en.lastTrainingMs + retrainIntervalMs) {
+            return;
+        }
+        en.detector.requestTraining();
+        if (synchronous) {
+            en.detector.process(new double[0][]); // trains inline now
+        }
+        afterStep(en);
+        if (en.lastTrainingMs < timer.getTimestamp()) {
+            // Nothing started: no model yet, or a training still in flight (the request waits
+            // for it). Keep the chain of timers going.
+            retrainTimers.registerProcessingTimeTimer(
+                    VoidNamespace.INSTANCE, timer.getTimestamp() + retrainIntervalMs);
+        }
+        cache.evictIfNeeded();
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+        // The operator registers processing-time timers only.
     }
 
     /** Scores the events held while the key had no model, in arrival order. */
@@ -431,22 +497,27 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     private final class EntryCodec implements DetectorCache.Codec<Entry> {
         @Override
         public Entry create(String key) {
-            return new Entry(key, new OnlineDetector(settings, synchronous), 0, 0);
+            return new Entry(key, new OnlineDetector(settings, synchronous), 0, 0, 0);
         }
 
         @Override
         public Entry decode(String key, byte[] bytes) throws IOException {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             int format = in.readByte();
-            if (format != STATE_FORMAT) {
+            if (format != 1 && format != STATE_FORMAT) {
                 throw new IOException("unsupported detector state format " + format
                         + " for key '" + key + "'");
             }
             int rawDim = in.readInt();
             int buffered = in.readInt();
+            long lastTrainingMs = format >= 2 ? in.readLong() : 0;
             Entry en = new Entry(key, OnlineDetector.readFrom(in, settings, synchronous),
-                    rawDim, buffered);
+                    rawDim, buffered, lastTrainingMs);
             en.detector.champion().ifPresent(metrics::champion);
+            if (retrainTimers != null && en.lastTrainingMs == 0
+                    && en.detector.champion().isPresent()) {
+                trainingStarted(en); // state from before time-based retraining: start the chain
+            }
             return en;
         }
 
@@ -457,6 +528,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             out.writeByte(STATE_FORMAT);
             out.writeInt(en.rawDim);
             out.writeInt(en.buffered);
+            out.writeLong(en.lastTrainingMs);
             en.detector.writeTo(out);
             out.flush();
             return bytes.toByteArray();

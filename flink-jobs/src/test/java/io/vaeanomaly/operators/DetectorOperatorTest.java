@@ -182,6 +182,42 @@ class DetectorOperatorTest {
     }
 
     @Test
+    void retrainIntervalRetrainsOnProcessingTimeAndItsTimerSurvivesARestore() throws Exception {
+        JobConfig config = TestConfigs.small("training.async=false",
+                "training.retrain-every-events=0", "training.retrain-interval=1m",
+                "training.promotion-tolerance=100");
+        var h = harness(DetectorOperator.scorer(config.detector()));
+        h.open();
+        StreamData data = new StreamData(10);
+        feed(h, "a", data, 0, 200); // the first model, at the current processing time
+        feed(h, "a", data, 200, 300);
+        settle(h);
+        assertThat(side(h, OutputTags.MODEL_EVENTS)).as("no retraining by count").hasSize(1);
+
+        clock += 60_000;
+        h.setProcessingTime(clock);
+        List<ModelEventRecord> events = side(h, OutputTags.MODEL_EVENTS);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).outcome()).isEqualTo(ModelEventRecord.Outcome.PROMOTED);
+        assertThat(events.get(1).modelVersion()).isEqualTo(2);
+        clock += 30_000;
+        h.setProcessingTime(clock);
+        assertThat(side(h, OutputTags.MODEL_EVENTS)).as("half an interval later").hasSize(2);
+        OperatorSubtaskState snapshot = h.snapshot(1, clock);
+        h.close();
+
+        var restored = harness(DetectorOperator.scorer(config.detector()));
+        restored.setProcessingTime(clock);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.setProcessingTime(clock + 30_000); // one interval after the last training
+        List<ModelEventRecord> after = side(restored, OutputTags.MODEL_EVENTS);
+        assertThat(after).hasSize(1);
+        assertThat(after.get(0).modelVersion()).isEqualTo(3);
+        restored.close();
+    }
+
+    @Test
     void passThroughForwardsEventsBeforeTheFirstModelUnscored() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false",
                 "training.before-first-model=pass-through");
