@@ -1,12 +1,12 @@
 package io.vaeanomaly.config;
 
-import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * The complete, validated configuration of the streaming job. Immutable. Operators never keep it
- * (the {@code kafka} section may hold credentials): they get {@link #detector()} or the single
- * section they use. Flink's own settings (parallelism, checkpointing, state backend) are not
+ * The complete, validated configuration of the streaming job. Immutable, and deliberately not
+ * serialisable: operators never keep it (the {@code kafka} section may hold credentials), they
+ * get {@link #detector()} or the single section they use, and a closure that captured it by
+ * mistake fails when the job is built. Flink's own settings (parallelism, checkpointing, state backend) are not
  * here: they come from Flink's configuration, so {@code flink run -p}, {@code -D} and a
  * cluster's config.yaml apply as a Flink user expects. Build it with
  * {@link JobConfigLoader}; every section validates itself at construction, and this record
@@ -23,10 +23,7 @@ public record JobConfig(
         InputOptions input,
         ModelOptions model,
         TrainingOptions training,
-        ThresholdOptions threshold)
-        implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+        ThresholdOptions threshold) {
 
     /** The sections the detector operators use (no Kafka settings, no credentials). */
     public DetectorSpec detector() {

@@ -1,6 +1,5 @@
 package io.vaeanomaly.config;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +9,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The {@code kafka} section: where events come from and where results go.
+ * The {@code kafka} section: where events come from and where results go. Not serialisable: it
+ * may hold credentials ({@code properties}), which only the Kafka source and sinks receive.
  *
  * @param bootstrapServers broker list, {@code host:port[,host:port...]}
  * @param inputTopic topic the events are read from
@@ -37,8 +37,7 @@ public record KafkaOptions(
         DeliveryGuarantee deliveryGuarantee,
         String transactionalIdPrefix,
         Duration transactionTimeout,
-        Map<String, String> properties)
-        implements Serializable {
+        Map<String, String> properties) {
 
     /** Where a job without a checkpoint starts reading the input topic. */
     public enum StartingOffsets {

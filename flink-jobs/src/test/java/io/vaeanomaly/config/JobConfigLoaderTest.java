@@ -434,19 +434,24 @@ class JobConfigLoaderTest {
     // --------------------------------------------------------------------------- serialisation
 
     @Test
-    void configSurvivesJavaSerialisation() throws Exception {
-        JobConfig c = withRequired("kafka.properties.security.protocol=SSL",
+    void theSectionsOperatorsKeepSurviveJavaSerialisation() throws Exception {
+        JobConfig config = withRequired("kafka.properties.security.protocol=SSL",
                 "input.feature-fields=a,b", "model.encoder-hidden=[16]");
+        DetectorSpec c = config.detector();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(c);
+            out.writeObject(config.input());
         }
         Object back;
         try (ObjectInputStream in =
                 new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             back = in.readObject();
+            assertThat(in.readObject()).isEqualTo(config.input());
         }
         assertThat(back).isEqualTo(c);
+        assertThat(config).isNotInstanceOf(java.io.Serializable.class);
+        assertThat(config.kafka()).isNotInstanceOf(java.io.Serializable.class);
     }
 
     @Test
