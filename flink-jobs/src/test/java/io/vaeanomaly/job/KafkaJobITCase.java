@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The job against a real Kafka broker on a Flink MiniCluster: exactly-once Kafka sinks, read
  * back with read_committed. Every test uses fresh topics, group id and transactional ids.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KafkaJobITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -334,6 +336,39 @@ class KafkaJobITCase {
         assertThat(json(scores.subList(500, 540))).allSatisfy(
                 s -> assertThat(s.get("model_version").asLong()).isEqualTo(1));
         assertThat(committed(t.modelEvents())).hasSize(2);
+    }
+
+    @Test
+    void retrainIntervalPromotesANewModelByProcessingTimeInBothScopes() throws Exception {
+        Topics global = topics(1);
+        Topics perKey = topics(1);
+        StreamData data = new StreamData(35);
+        for (Topics t : List.of(global, perKey)) {
+            List<ProducerRecord<String, String>> in = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                in.add(event(t.input(), "h", data.normal()));
+            }
+            KAFKA.produce(in);
+        }
+        String[] byTimeOnly = {"training.retrain-every-events=0",
+            "training.retrain-interval=3s", "training.promotion-tolerance=100"};
+        start(config(global, concat("model.scope=global", byTimeOnly)), flink(1));
+        start(config(perKey, concat("model.scope=per-key", byTimeOnly)), flink(1));
+
+        for (Topics t : List.of(global, perKey)) {
+            List<JsonNode> events = json(awaitCommitted(t.modelEvents(),
+                    l -> json(l).stream().anyMatch(e -> e.get("model_version").asLong() >= 2),
+                    "a second model version, trained by time alone"));
+            assertThat(events.get(0).get("outcome").asText()).isEqualTo("initial");
+            assertThat(events.get(1).get("outcome").asText()).isEqualTo("promoted");
+            assertThat(events.get(1).get("model_version").asLong()).isEqualTo(2);
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(new String[0]);
     }
 
     /** Throws once when armed: a task failure in the middle of the stream. */
