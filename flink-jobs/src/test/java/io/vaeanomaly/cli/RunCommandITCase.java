@@ -3,14 +3,13 @@ package io.vaeanomaly.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
+import io.vaeanomaly.testutils.Records;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,6 @@ class RunCommandITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static final Duration WAIT = Duration.ofMinutes(4);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SAVEPOINT = Pattern.compile("savepoint written: (\\S+)");
 
     @TempDir Path dir;
@@ -152,13 +150,7 @@ class RunCommandITCase {
     }
 
     private static List<JsonNode> json(List<ConsumerRecord<String, String>> records) {
-        return records.stream().map(r -> {
-            try {
-                return JSON.readTree(r.value());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).collect(Collectors.toList());
+        return Records.json(records);
     }
 
     @Test

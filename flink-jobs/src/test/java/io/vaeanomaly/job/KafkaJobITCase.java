@@ -3,15 +3,13 @@ package io.vaeanomaly.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.testdata.OutputSchemas;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.vaeanomaly.testutils.Records;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +60,6 @@ class KafkaJobITCase {
                     .build());
 
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Armed by a test to make {@link FailOnce} throw once; static: the MiniCluster shares it. */
     private static final AtomicBoolean FAIL_ARMED = new AtomicBoolean();
@@ -164,13 +161,7 @@ class KafkaJobITCase {
     }
 
     private static List<JsonNode> json(List<ConsumerRecord<String, String>> records) {
-        return records.stream().map(r -> {
-            try {
-                return JSON.readTree(r.value());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).collect(Collectors.toList());
+        return Records.json(records);
     }
 
     private static Predicate<List<ConsumerRecord<String, String>>> atLeast(int n) {
