@@ -64,6 +64,13 @@ class FlinkConfFileTest {
         assertThat(conf.getString("metrics.reporter.prom.factory.class", ""))
                 .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        // It replaces the distribution's config.yaml, which carries the JVM options Flink needs
+        // on Java 17; the core's kernels need the Vector API module.
+        String jvm = conf.get(CoreOptions.FLINK_JVM_OPTIONS);
+        assertThat(jvm).contains("--add-modules jdk.incubator.vector",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.util=ALL-UNNAMED");
         // The reporter class is on the job's classpath.
         Class.forName("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     }
