@@ -1,6 +1,5 @@
 package io.vaeanomaly.cli;
 
-import io.vaeanomaly.config.ConfigCliOptions;
 import io.vaeanomaly.config.ConfigException;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.job.AnomalyDetectionJob;

@@ -3,7 +3,6 @@ package io.vaeanomaly.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vaeanomaly.cli.UsageException;
 import io.vaeanomaly.detect.SampleBuffer;
 import io.vaeanomaly.detect.ThresholdSettings;
 import io.vaeanomaly.model.Activation;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class JobConfigLoaderTest {
 
@@ -462,26 +460,5 @@ class JobConfigLoaderTest {
                 "kafka.properties.security.protocol=SASL_SSL");
         assertThat(c.toString()).doesNotContain("hunter2").doesNotContain("hunter3")
                 .contains("security.protocol=SASL_SSL");
-    }
-
-    // ------------------------------------------------------------------------------------ CLI
-
-    @Test
-    void cliMixinLoadsAndMapsErrorsToUsageException() {
-        @CommandLine.Command(name = "t")
-        class Cmd {
-            @CommandLine.Mixin ConfigCliOptions config;
-        }
-        Cmd ok = new Cmd();
-        new CommandLine(ok).parseArgs("--set", REQUIRED.get(0), "--set", REQUIRED.get(1),
-                "--set", REQUIRED.get(2), "--set", "training.epochs=7");
-        assertThat(ok.config.load().training().epochs()).isEqualTo(7);
-
-        Cmd bad = new Cmd();
-        new CommandLine(bad).parseArgs("--set", "training.epochs=7");
-        assertThatThrownBy(bad.config::load)
-                .isInstanceOf(UsageException.class)
-                .hasCauseInstanceOf(ConfigException.class)
-                .hasMessageContaining("kafka.bootstrap-servers: missing required option");
     }
 }
