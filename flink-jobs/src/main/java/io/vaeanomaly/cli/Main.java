@@ -59,6 +59,12 @@ public final class Main implements Runnable {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:" + LOG_CONFIG);
         }
+        // The training kernel needs --add-modules jdk.incubator.vector, which a jar manifest
+        // cannot add: run in a child JVM that has it, unless this one does.
+        java.util.OptionalInt child = VectorModuleLauncher.relaunchIfNeeded(args);
+        if (child.isPresent()) {
+            System.exit(child.getAsInt());
+        }
         System.exit(commandLine().execute(args));
     }
 }

@@ -29,16 +29,34 @@ final class StopSignals implements AutoCloseable {
     static StopSignals install() {
         StopSignals s = new StopSignals();
         for (String name : SIGNALS) {
-            try {
-                Signal signal = new Signal(name);
-                SignalHandler old = Signal.handle(signal, s::onSignal);
-                s.installed.add(signal);
-                s.previous.add(old);
-            } catch (IllegalArgumentException unsupported) {
-                // This platform or JVM configuration (-Xrs) does not let us handle it.
-            }
+            s.handle(name, s::onSignal);
         }
         return s;
+    }
+
+    /**
+     * While {@code child} runs the command in our place ({@link VectorModuleLauncher}): SIGTERM
+     * sent to this process is passed on to the child, and SIGINT is ignored here, because Ctrl-C
+     * in a terminal reaches every process of the foreground group, the child included (passed
+     * on, it would arrive twice, which {@code run} takes as "stop without a savepoint"). This
+     * process keeps waiting for the child, whose exit code becomes its own.
+     */
+    static StopSignals forwardTo(Process child) {
+        StopSignals s = new StopSignals();
+        s.handle("TERM", signal -> child.destroy());
+        s.handle("INT", SignalHandler.SIG_IGN);
+        return s;
+    }
+
+    private void handle(String name, SignalHandler handler) {
+        try {
+            Signal signal = new Signal(name);
+            SignalHandler old = Signal.handle(signal, handler);
+            installed.add(signal);
+            previous.add(old);
+        } catch (IllegalArgumentException unsupported) {
+            // This platform or JVM configuration (-Xrs) does not let us handle it.
+        }
     }
 
     private void onSignal(Signal signal) {

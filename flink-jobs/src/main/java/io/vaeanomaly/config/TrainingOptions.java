@@ -19,7 +19,9 @@ import java.util.List;
  * @param retrainInterval retrain after this much processing time; zero = off
  * @param sampleSize events kept as the training sample
  * @param sampleStrategy how the sample is kept
- * @param epochs maximum epochs per restart
+ * @param epochs maximum epochs per restart, a hard cap; 0 = automatic (60, raised to reach
+ *     minSteps)
+ * @param minSteps with automatic epochs, the budget is raised until this many optimizer steps fit
  * @param batchSize mini-batch size
  * @param learningRate Adam learning rate
  * @param klSchedule KL weight schedule
@@ -45,6 +47,7 @@ public record TrainingOptions(
         int sampleSize,
         SampleBuffer.Strategy sampleStrategy,
         int epochs,
+        int minSteps,
         int batchSize,
         double learningRate,
         KlSchedule.Type klSchedule,
@@ -115,9 +118,18 @@ public record TrainingOptions(
     public static final ConfigOption<Integer> EPOCHS =
             ConfigOption.withDefault(
                     "training.epochs",
-                    ValueTypes.positiveInt(),
+                    ValueTypes.nonNegativeInt(),
                     CoreDefaults.RECIPE.maxEpochs(),
-                    "Maximum training epochs per restart.");
+                    "Maximum training epochs per restart, a hard cap; 0 = automatic: 60, raised"
+                            + " until min-steps optimizer steps fit (a small warm-up sample gives"
+                            + " few steps per epoch).");
+    public static final ConfigOption<Integer> MIN_STEPS =
+            ConfigOption.withDefault(
+                    "training.min-steps",
+                    ValueTypes.nonNegativeInt(),
+                    CoreDefaults.RECIPE.minSteps(),
+                    "With automatic epochs: the fewest optimizer steps a training may take;"
+                            + " 0 = off. Never raises an explicit training.epochs.");
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOption.withDefault(
                     "training.batch-size",
@@ -216,6 +228,7 @@ public record TrainingOptions(
                     SAMPLE_SIZE,
                     SAMPLE_STRATEGY,
                     EPOCHS,
+                    MIN_STEPS,
                     BATCH_SIZE,
                     LEARNING_RATE,
                     KL_SCHEDULE,
@@ -241,6 +254,7 @@ public record TrainingOptions(
         SAMPLE_SIZE.check(sampleSize);
         SAMPLE_STRATEGY.check(sampleStrategy);
         EPOCHS.check(epochs);
+        MIN_STEPS.check(minSteps);
         BATCH_SIZE.check(batchSize);
         LEARNING_RATE.check(learningRate);
         KL_SCHEDULE.check(klSchedule);
@@ -303,12 +317,14 @@ public record TrainingOptions(
     /**
      * The core's training recipe, built with {@link TrainingRecipe#builder}: every value not in
      * this section (learning-rate warm-up, plateau decay, gradient clipping, IWAE samples) is the
-     * builder's default.
+     * builder's default. Each training runs on one thread (the core's default
+     * {@code DetectorSettings.trainingThreads}), so scoring keeps the other cores.
      */
     public TrainingRecipe recipe() {
         return TrainingRecipe.builder()
                 .name("config")
                 .maxEpochs(epochs)
+                .minSteps(minSteps)
                 .batchSize(batchSize)
                 .learningRate(learningRate)
                 .klSchedule(schedule())
@@ -339,6 +355,7 @@ public record TrainingOptions(
                 v.get(SAMPLE_SIZE),
                 v.get(SAMPLE_STRATEGY),
                 v.get(EPOCHS),
+                v.get(MIN_STEPS),
                 v.get(BATCH_SIZE),
                 v.get(LEARNING_RATE),
                 v.get(KL_SCHEDULE),

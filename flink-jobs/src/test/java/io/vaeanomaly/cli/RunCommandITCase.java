@@ -115,6 +115,8 @@ class RunCommandITCase {
         List<String> cmd = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx1g",
+                // As the launcher would add it; here the run is this process, not a child.
+                "--add-modules", "jdk.incubator.vector",
                 "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));

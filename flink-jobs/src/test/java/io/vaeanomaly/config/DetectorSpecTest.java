@@ -42,6 +42,7 @@ class DetectorSpecTest {
                 "training.sample-size=400",
                 "training.sample-strategy=sliding-window",
                 "training.epochs=7",
+                "training.min-steps=77",
                 "training.batch-size=16",
                 "training.learning-rate=0.005",
                 "training.kl-schedule=monotonic",
@@ -68,6 +69,7 @@ class DetectorSpecTest {
 
         TrainingRecipe r = s.recipe();
         assertThat(r.maxEpochs()).isEqualTo(7);
+        assertThat(r.minSteps()).isEqualTo(77);
         assertThat(r.batchSize()).isEqualTo(16);
         assertThat(r.learningRate()).isEqualTo(0.005);
         assertThat(r.klSchedule()).isEqualTo(KlSchedule.monotonic(3));
