@@ -11,15 +11,13 @@ import io.vaeanomaly.demo.MetricEvent;
 import io.vaeanomaly.demo.MetricsGenerator;
 import io.vaeanomaly.job.AnomalyDetectionJob;
 import io.vaeanomaly.job.FlinkJobMain;
+import io.vaeanomaly.job.LocalFlink;
 import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -183,7 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
      * precision. Outputs at-least-once, so anomalies appear as they are found rather than per
      * checkpoint.
      */
-    static JobConfig jobConfig(String bootstrap, Path checkpoints, long warmupEvents) {
+    static JobConfig jobConfig(String bootstrap, long warmupEvents) {
         return JobConfigLoader.fromOverrides(
                 "kafka.bootstrap-servers=" + bootstrap,
                 "kafka.input-topic=" + INPUT_TOPIC,
@@ -214,10 +214,15 @@ public final class DemoCommand implements Callable<Integer> {
                 "training.learning-rate=0.005",
                 "training.early-stopping-patience=6",
                 "threshold.type=spot",
-                "threshold.risk=1.0e-6",
-                "flink.parallelism=2",
-                "flink.checkpoint-interval=5s",
-                "flink.checkpoint-dir=" + checkpoints.toUri());
+                "threshold.risk=1.0e-6");
+    }
+
+    /** Flink settings of the demo's MiniCluster: two subtasks, a checkpoint every 5 s. */
+    static Configuration flinkSettings() {
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
+        return conf;
     }
 
     /** The running demo: broker, job, generator and consumer, and their orderly shutdown. */
@@ -238,7 +243,7 @@ public final class DemoCommand implements Callable<Integer> {
         final AtomicBoolean stopConsumer = new AtomicBoolean();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         private EmbeddedKafkaBroker broker;
-        private Path checkpoints;
+        private LocalFlink flink;
         private JobClient job;
         private Thread generator;
         private Thread consumer;
@@ -255,15 +260,14 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("demo: starting an embedded Kafka broker ...");
             synchronized (this) {
                 broker = EmbeddedKafkaBroker.start();
-                checkpoints = Files.createTempDirectory("vae-anomaly-demo-checkpoints-");
+                flink = LocalFlink.create(flinkSettings());
             }
             for (String topic : List.of(INPUT_TOPIC, OUTPUT_TOPIC, SCORES_TOPIC,
                     DEAD_LETTER_TOPIC, MODEL_EVENTS_TOPIC)) {
                 broker.createTopic(topic, topic.equals(INPUT_TOPIC) ? 2 : 1);
             }
-            JobConfig config = jobConfig(broker.bootstrapServers(), checkpoints, genConfig.warmupEvents());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-                    AnomalyDetectionJob.flinkConfiguration(config));
+            JobConfig config = jobConfig(broker.bootstrapServers(), genConfig.warmupEvents());
+            StreamExecutionEnvironment env = flink.environment(false);
             AnomalyDetectionJob.buildKafkaPipeline(env, config);
             JobClient client = env.executeAsync(FlinkJobMain.JOB_NAME + "-demo");
             synchronized (this) {
@@ -445,8 +449,8 @@ public final class DemoCommand implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
-            if (checkpoints != null) {
-                deleteTree(checkpoints);
+            if (flink != null) {
+                flink.close();
             }
         }
 
@@ -458,14 +462,6 @@ public final class DemoCommand implements Callable<Integer> {
                 t.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-
-        private static void deleteTree(Path root) {
-            try (Stream<Path> s = Files.walk(root)) {
-                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("demo: cannot delete " + root + ": " + e.getMessage());
             }
         }
     }

@@ -60,7 +60,8 @@ class AnomalyDetectionJobTest {
 
     private static Collected run(JobConfig config, List<KafkaRecord> input) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        AnomalyDetectionJob.configure(env, config);
+        env.setParallelism(2);
+        AnomalyDetectionJob.applyJobDefaults(env);
         DataStream<KafkaRecord> source =
                 env.fromData(TypeInformation.of(KafkaRecord.class), input.toArray(new KafkaRecord[0]));
         AnomalyDetectionJob.Outputs out = AnomalyDetectionJob.topology(source, config);
@@ -102,7 +103,7 @@ class AnomalyDetectionJobTest {
     @Test
     void globalScopeScoresEveryEventDeadLettersBadOnesAndFlagsTheInjectedAnomalies()
             throws Exception {
-        Collected c = run(TestConfigs.small("flink.parallelism=2"), input());
+        Collected c = run(TestConfigs.small(), input());
 
         assertThat(c.scores()).hasSize(405);
         assertThat(c.unscored()).isEmpty();
@@ -157,7 +158,7 @@ class AnomalyDetectionJobTest {
         for (int i = 0; i < 450; i++) {
             in.add(StreamData.record("events", i, i % 2 == 0 ? "a" : "b", data.normal()));
         }
-        Collected c = run(TestConfigs.small("model.scope=per-key", "flink.parallelism=2"), in);
+        Collected c = run(TestConfigs.small("model.scope=per-key"), in);
         assertThat(c.scores()).hasSize(450);
         assertThat(c.modelEvents()).extracting(ModelEventRecord::key)
                 .containsExactlyInAnyOrder("a", "b");
@@ -174,16 +175,5 @@ class AnomalyDetectionJobTest {
         assertThatThrownBy(() -> AnomalyDetectionJob.topology(source, config))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("model.shingle-size");
-    }
-
-    @Test
-    void timeBasedRetrainingIsRejectedRatherThanIgnored() {
-        JobConfig config = TestConfigs.small("training.retrain-interval=1h");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<KafkaRecord> source = env.fromData(TypeInformation.of(KafkaRecord.class),
-                StreamData.record("events", 0, "{}"));
-        assertThatThrownBy(() -> AnomalyDetectionJob.topology(source, config))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("training.retrain-interval");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.detect.ChallengerTrainer;
 import io.vaeanomaly.detect.DetectorModel;
-import io.vaeanomaly.job.DetectorSettingsFactory;
 import io.vaeanomaly.serde.AnomalyRecord;
 import io.vaeanomaly.serde.Event;
 import io.vaeanomaly.testdata.StreamData;
@@ -31,13 +30,14 @@ class GlobalScorerOperatorTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = data.normal();
         }
-        model = new ChallengerTrainer(DetectorSettingsFactory.settings(CONFIG))
+        model = new ChallengerTrainer(CONFIG.detector().settings())
                 .train(rows, 1, 0).challenger().orElseThrow();
     }
 
     private static TwoInputStreamOperatorTestHarness<Event, ModelUpdate, AnomalyRecord> harness(
             JobConfig config) throws Exception {
-        var h = new TwoInputStreamOperatorTestHarness<>(new GlobalScorerOperator(config));
+        var h = new TwoInputStreamOperatorTestHarness<>(
+                new GlobalScorerOperator(config.training()));
         h.setup();
         return h;
     }
