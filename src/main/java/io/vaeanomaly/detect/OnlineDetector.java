@@ -42,6 +42,7 @@ public final class OnlineDetector {
     private long eventsAtLastTraining;
     private long trainings;
     private boolean trainingInFlight;
+    private boolean trainingRequested;
     private List<String> featureNames = List.of();
     private final List<ModelEvent> pendingEvents = new ArrayList<>();
 
@@ -112,9 +113,8 @@ public final class OnlineDetector {
                     runInline();
                     continue;
                 }
-                // untilDue is Long.MAX_VALUE when no training is due any more (retraining off):
-                // cap it before adding, or i + untilDue overflows.
-                end = (int) Math.min(rawRows.length, i + Math.min(untilDue, rawRows.length));
+                // untilDue is Long.MAX_VALUE when no training is due: i + untilDue would overflow.
+                end = i + (int) Math.min(rawRows.length - i, untilDue);
             }
             processChunk(rawRows, i, end, out);
             i = end;
@@ -179,6 +179,9 @@ public final class OnlineDetector {
         if (trainingInFlight) {
             return Long.MAX_VALUE;
         }
+        if (trainingRequested && champion != null) {
+            return 0;
+        }
         if (champion == null && trainings == 0) {
             return settings.warmupEvents() - eventsSeen;
         }
@@ -190,6 +193,19 @@ public final class OnlineDetector {
             return Long.MAX_VALUE;
         }
         return eventsAtLastTraining + settings.retrainEveryEvents() - eventsSeen;
+    }
+
+    /**
+     * Asks for a retraining as soon as possible, whatever the event count (a time-based
+     * trigger): the next {@link #pollTrainingTask}, or when synchronous the next {@link #process}
+     * call (also with no rows), starts it. A training in flight first completes. Ignored before
+     * the first model, whose training the warm-up decides. Not part of the written state: after
+     * a restore the caller's trigger asks again.
+     */
+    public void requestTraining() {
+        if (champion != null) {
+            trainingRequested = true;
+        }
     }
 
     private void runInline() {
@@ -207,6 +223,7 @@ public final class OnlineDetector {
 
     private TrainingTask newTask() {
         trainingInFlight = true;
+        trainingRequested = false;
         eventsAtLastTraining = eventsSeen;
         trainings++;
         return new TrainingTask(

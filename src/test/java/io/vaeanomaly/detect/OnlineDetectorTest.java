@@ -221,4 +221,38 @@ class OnlineDetectorTest {
                 .isGreaterThanOrEqualTo(before + (long) Math.floor(ev.seconds() * 1000) - 1)
                 .isLessThanOrEqualTo(System.currentTimeMillis());
     }
+
+    /** Like {@link #small()}, but retraining by event count is off. */
+    private static DetectorSettings noCountRetraining() {
+        DetectorSettings s = small();
+        return new DetectorSettings(s.architecture(), s.recipe(), s.scoring(), s.threshold(),
+                s.warmupEvents(), 0, s.sampleSize(), s.sampleStrategy(),
+                s.promotionTolerance(), s.shingleSize());
+    }
+
+    @Test
+    void aRequestedTrainingRunsAtTheNextStepWhateverTheEventCount() {
+        OnlineDetector sync = new OnlineDetector(noCountRetraining(), true);
+        sync.requestTraining(); // before the first model: the warm-up decides
+        sync.process(SOURCE.sample(350, 1));
+        assertThat(sync.drainModelEvents()).hasSize(1);
+        sync.process(new double[0][]);
+        assertThat(sync.drainModelEvents()).as("no count trigger, no request").isEmpty();
+        sync.requestTraining();
+        sync.process(new double[0][]);
+        assertThat(sync.drainModelEvents()).hasSize(1);
+        sync.process(SOURCE.sample(5, 2));
+        assertThat(sync.drainModelEvents()).as("the request was used up").isEmpty();
+
+        OnlineDetector async = new OnlineDetector(noCountRetraining(), false);
+        async.process(SOURCE.sample(300, 3));
+        async.complete(async.pollTrainingTask().orElseThrow().run());
+        assertThat(async.pollTrainingTask()).isEmpty();
+        async.requestTraining();
+        OnlineDetector.TrainingTask task = async.pollTrainingTask().orElseThrow();
+        async.requestTraining(); // while one is in flight: kept for after it
+        assertThat(async.pollTrainingTask()).isEmpty();
+        async.complete(task.run());
+        assertThat(async.pollTrainingTask()).isPresent();
+    }
 }

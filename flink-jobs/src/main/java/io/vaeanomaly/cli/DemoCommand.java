@@ -11,17 +11,14 @@ import io.vaeanomaly.demo.GeneratorConfig;
 import io.vaeanomaly.demo.MetricEvent;
 import io.vaeanomaly.demo.MetricsGenerator;
 import io.vaeanomaly.job.AnomalyDetectionJob;
-import io.vaeanomaly.job.DetectorSettingsFactory;
 import io.vaeanomaly.job.FlinkJobMain;
+import io.vaeanomaly.job.LocalFlink;
 import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -148,8 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try {
             // Validated before anything starts (the real configuration needs the broker's port).
-            DetectorSettingsFactory.settings(jobConfig("127.0.0.1:9092", Path.of("checkpoints"),
-                    genConfig.warmupEvents(), overrides));
+            jobConfig("127.0.0.1:9092", genConfig.warmupEvents(), overrides);
         } catch (ConfigException e) {
             throw new UsageException("--set: " + e.getMessage(), e);
         }
@@ -240,8 +238,7 @@ public final class DemoCommand implements Callable<Integer> {
      * threshold then ran away during some anomaly episodes. Outputs at-least-once, so anomalies
      * appear as they are found rather than per checkpoint.
      */
-    static JobConfig jobConfig(
-            String bootstrap, Path checkpoints, long warmupEvents, List<String> overrides) {
+    static JobConfig jobConfig(String bootstrap, long warmupEvents, List<String> overrides) {
         List<String> all = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=" + bootstrap,
                 "kafka.input-topic=" + INPUT_TOPIC,
@@ -277,12 +274,20 @@ public final class DemoCommand implements Callable<Integer> {
                 "training.learning-rate=0.005",
                 "training.early-stopping-patience=6",
                 "threshold.type=spot",
-                "threshold.risk=1.0e-6",
-                "flink.parallelism=1",
-                "flink.checkpoint-interval=5s",
-                "flink.checkpoint-dir=" + checkpoints.toUri()));
+                "threshold.risk=1.0e-6"));
         all.addAll(overrides);
         return JobConfigLoader.fromOverrides(all.toArray(new String[0]));
+    }
+
+    /**
+     * Flink settings of the demo's MiniCluster: one subtask (deterministic mode reads the one
+     * input partition in order and scores at parallelism 1 anyway), a checkpoint every 5 s.
+     */
+    static Configuration flinkSettings() {
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
+        return conf;
     }
 
     /** The running demo: broker, job, generator and consumer, and their orderly shutdown. */
@@ -308,7 +313,7 @@ public final class DemoCommand implements Callable<Integer> {
         final AtomicBoolean stopConsumer = new AtomicBoolean();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         private EmbeddedKafkaBroker broker;
-        private Path checkpoints;
+        private LocalFlink flink;
         private JobClient job;
         private Thread generator;
         private Thread consumer;
@@ -330,16 +335,14 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("demo: starting an embedded Kafka broker ...");
             synchronized (this) {
                 broker = EmbeddedKafkaBroker.start();
-                checkpoints = Files.createTempDirectory("vae-anomaly-demo-checkpoints-");
+                flink = LocalFlink.create(flinkSettings());
             }
             for (String topic : List.of(INPUT_TOPIC, OUTPUT_TOPIC, SCORES_TOPIC,
                     DEAD_LETTER_TOPIC, MODEL_EVENTS_TOPIC)) {
                 broker.createTopic(topic, 1);
             }
-            config = jobConfig(broker.bootstrapServers(), checkpoints,
-                    genConfig.warmupEvents(), overrides);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-                    AnomalyDetectionJob.flinkConfiguration(config));
+            config = jobConfig(broker.bootstrapServers(), genConfig.warmupEvents(), overrides);
+            StreamExecutionEnvironment env = flink.environment(false);
             AnomalyDetectionJob.buildKafkaPipeline(env, config);
             JobClient client = env.executeAsync(FlinkJobMain.JOB_NAME + "-demo");
             jobStart = System.nanoTime();
@@ -562,8 +565,8 @@ public final class DemoCommand implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
-            if (checkpoints != null) {
-                deleteTree(checkpoints);
+            if (flink != null) {
+                flink.close();
             }
         }
 
@@ -575,14 +578,6 @@ public final class DemoCommand implements Callable<Integer> {
                 t.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-
-        private static void deleteTree(Path root) {
-            try (Stream<Path> s = Files.walk(root)) {
-                s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("demo: cannot delete " + root + ": " + e.getMessage());
             }
         }
     }

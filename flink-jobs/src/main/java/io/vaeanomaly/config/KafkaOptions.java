@@ -1,6 +1,5 @@
 package io.vaeanomaly.config;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +9,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The {@code kafka} section: where events come from and where results go.
+ * The {@code kafka} section: where events come from and where results go. Not serialisable: it
+ * may hold credentials ({@code properties}), which only the Kafka source and sinks receive.
  *
  * @param bootstrapServers broker list, {@code host:port[,host:port...]}
  * @param inputTopic topic the events are read from
@@ -43,8 +43,7 @@ public record KafkaOptions(
         OutputTimestamp outputTimestamp,
         int maxRecordBytes,
         int deadLetterMaxBytes,
-        Map<String, String> properties)
-        implements Serializable {
+        Map<String, String> properties) {
 
     /** The Kafka timestamp of the records the job writes. */
     public enum OutputTimestamp {
@@ -147,7 +146,7 @@ public record KafkaOptions(
                     "kafka.transaction-timeout",
                     ValueTypes.positiveDuration(),
                     Duration.ofMinutes(15),
-                    "Producer transaction timeout; must exceed flink.checkpoint-interval and not"
+                    "Producer transaction timeout; must exceed Flink's checkpoint interval and not"
                             + " exceed the brokers' transaction.max.timeout.ms (15m by default).");
     public static final ConfigOption<OutputTimestamp> OUTPUT_TIMESTAMP =
             ConfigOption.withDefault(

@@ -7,11 +7,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Recursive delete of a temp directory, tolerant of files vanishing concurrently. */
-final class TempDirs {
+public final class TempDirs {
     private TempDirs() {}
 
     /** Deletes {@code dir} and everything below it; returns whether it is gone afterwards. */
-    static boolean deleteQuietly(Path dir) {
+    public static boolean deleteQuietly(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return true;
         }

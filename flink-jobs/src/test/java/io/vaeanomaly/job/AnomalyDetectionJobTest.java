@@ -58,8 +58,14 @@ class AnomalyDetectionJobTest {
             JobExecutionResult result) {}
 
     private static Collected run(JobConfig config, List<KafkaRecord> input) throws Exception {
+        return run(config, input, 2);
+    }
+
+    private static Collected run(JobConfig config, List<KafkaRecord> input, int parallelism)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        AnomalyDetectionJob.configure(env, config);
+        env.setParallelism(parallelism);
+        AnomalyDetectionJob.applyJobDefaults(env);
         DataStream<KafkaRecord> source =
                 env.fromData(TypeInformation.of(KafkaRecord.class), input.toArray(new KafkaRecord[0]));
         AnomalyDetectionJob.Outputs out = AnomalyDetectionJob.topology(source, config);
@@ -101,7 +107,7 @@ class AnomalyDetectionJobTest {
     @Test
     void globalScopeScoresEveryEventDeadLettersBadOnesAndFlagsTheInjectedAnomalies()
             throws Exception {
-        Collected c = run(TestConfigs.small("flink.parallelism=2"), input());
+        Collected c = run(TestConfigs.small(), input());
 
         assertThat(c.scores()).hasSize(405);
         assertThat(c.unscored()).isEmpty();
@@ -156,7 +162,7 @@ class AnomalyDetectionJobTest {
         for (int i = 0; i < 450; i++) {
             in.add(StreamData.record("events", i, i % 2 == 0 ? "a" : "b", data.normal()));
         }
-        Collected c = run(TestConfigs.small("model.scope=per-key", "flink.parallelism=2"), in);
+        Collected c = run(TestConfigs.small("model.scope=per-key"), in);
         assertThat(c.scores()).hasSize(450);
         assertThat(c.modelEvents()).extracting(ModelEventRecord::key)
                 .containsExactlyInAnyOrder("a", "b");
@@ -174,7 +180,7 @@ class AnomalyDetectionJobTest {
         }
         Collected c = run(TestConfigs.small("training.before-first-model=pass-through",
                 "training.deterministic=true", "training.async=false",
-                "training.retrain-every-events=0", "flink.parallelism=1"), in);
+                "training.retrain-every-events=0"), in, 1);
 
         // Deterministic: the first model is trained at exactly the 200th event, so the first 200
         // are forwarded without a score and the other 100 are scored.
@@ -201,7 +207,7 @@ class AnomalyDetectionJobTest {
             in.add(StreamData.record("events", i, "h", data.normal()));
         }
         Collected c = run(TestConfigs.small("model.scope=per-key", "model.shingle-size=3",
-                "training.retrain-every-events=0", "flink.parallelism=1"), in);
+                "training.retrain-every-events=0"), in, 1);
 
         // The first two events of the key cannot fill a window of 3.
         assertThat(c.unscored()).extracting(AnomalyRecord::unscored)
@@ -232,8 +238,7 @@ class AnomalyDetectionJobTest {
             in.add(StreamData.record("events", i, value));
         }
         Collected c = run(TestConfigs.small("input.feature-fields=[]",
-                "input.feature-pattern=m\\..*", "training.retrain-every-events=0",
-                "flink.parallelism=2"), in);
+                "input.feature-pattern=m\\..*", "training.retrain-every-events=0"), in);
 
         assertThat(c.scores().size() + c.deadLetters().size() + c.unscored().size())
                 .as("every record is scored or dead-lettered").isEqualTo(600);
@@ -257,16 +262,5 @@ class AnomalyDetectionJobTest {
         assertThatThrownBy(() -> AnomalyDetectionJob.topology(source, config))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("model.shingle-size");
-    }
-
-    @Test
-    void timeBasedRetrainingIsRejectedRatherThanIgnored() {
-        JobConfig config = TestConfigs.small("training.retrain-interval=1h");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<KafkaRecord> source = env.fromData(TypeInformation.of(KafkaRecord.class),
-                StreamData.record("events", 0, "{}"));
-        assertThatThrownBy(() -> AnomalyDetectionJob.topology(source, config))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("training.retrain-interval");
     }
 }

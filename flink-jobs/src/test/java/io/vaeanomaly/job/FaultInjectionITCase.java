@@ -274,9 +274,9 @@ class FaultInjectionITCase {
             List<Long> timestamps) {}
 
     private JobConfig config(JobTopics t, String... extra) {
-        List<String> o = new ArrayList<>(t.overrides(KAFKA, tmp.resolve("checkpoints")));
+        List<String> o = new ArrayList<>(t.overrides(KAFKA));
         o.addAll(List.of("input.event-time-field=ts", "training.retrain-every-events=0",
-                "model.scope=global", "flink.parallelism=2"));
+                "model.scope=global"));
         o.addAll(Arrays.asList(extra));
         return TestConfigs.small(o.toArray(new String[0]));
     }
@@ -285,7 +285,7 @@ class FaultInjectionITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Unlimited quick restarts: a record that fails the job shows up as restarts (and
         // duplicates or missing outputs), not as a job that gives up.
-        Configuration restarts = new Configuration();
+        Configuration restarts = JobTopics.flink(2, tmp.resolve("checkpoints"));
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
                 Integer.MAX_VALUE);

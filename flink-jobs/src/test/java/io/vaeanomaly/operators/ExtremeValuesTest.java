@@ -6,7 +6,6 @@ import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.detect.ChallengerTrainer;
 import io.vaeanomaly.detect.Detection;
 import io.vaeanomaly.detect.DetectorModel;
-import io.vaeanomaly.job.DetectorSettingsFactory;
 import io.vaeanomaly.serde.AnomalyRecord;
 import io.vaeanomaly.serde.FeatureContribution;
 import io.vaeanomaly.testdata.StreamData;
@@ -24,7 +23,7 @@ class ExtremeValuesTest {
 
     private static DetectorModel train(double[][] rows) {
         JobConfig config = TestConfigs.small();
-        return new ChallengerTrainer(DetectorSettingsFactory.settings(config))
+        return new ChallengerTrainer(config.detector().settings())
                 .train(rows, 1, 0).challenger().orElseThrow();
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.detect.ChallengerTrainer;
 import io.vaeanomaly.detect.DetectorModel;
-import io.vaeanomaly.job.DetectorSettingsFactory;
 import io.vaeanomaly.serde.AnomalyRecord;
 import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
@@ -34,13 +33,14 @@ class GlobalScorerOperatorTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = data.normal();
         }
-        model = new ChallengerTrainer(DetectorSettingsFactory.settings(CONFIG))
+        model = new ChallengerTrainer(CONFIG.detector().settings())
                 .train(rows, 1, 0).challenger().orElseThrow();
     }
 
     private static TwoInputStreamOperatorTestHarness<Event, ModelUpdate, AnomalyRecord> harness(
             JobConfig config) throws Exception {
-        var h = new TwoInputStreamOperatorTestHarness<>(new GlobalScorerOperator(config));
+        var h = new TwoInputStreamOperatorTestHarness<>(
+                new GlobalScorerOperator(config.training()));
         h.setup();
         return h;
     }
@@ -174,7 +174,7 @@ class GlobalScorerOperatorTest {
         h.close();
 
         var full = harness(TestConfigs.small("training.warmup-events=10",
-                "training.sample-size=10", "flink.max-buffered-events=10"));
+                "training.sample-size=10", "training.max-buffered-events=10"));
         full.open();
         StreamData data = new StreamData(20);
         for (int i = 0; i < 11; i++) {

@@ -11,7 +11,14 @@ public final class TestConfigs {
 
     /** A small configuration; {@code overrides} ({@code key=value}) are applied last. */
     public static JobConfig small(String... overrides) {
-        List<String> all = new ArrayList<>(List.of(
+        List<String> all = new ArrayList<>(smallOverrides());
+        all.addAll(List.of(overrides));
+        return JobConfigLoader.fromOverrides(all.toArray(new String[0]));
+    }
+
+    /** The {@code key=value} assignments of {@link #small}, e.g. for {@code --set}. */
+    public static List<String> smallOverrides() {
+        return List.of(
                 "kafka.bootstrap-servers=localhost:9092",
                 "kafka.input-topic=events",
                 "kafka.output-topic=anomalies",
@@ -30,8 +37,6 @@ public final class TestConfigs {
                 "training.early-stopping-patience=0",
                 "threshold.type=quantile",
                 "threshold.quantile=0.99",
-                "flink.max-buffered-events=1000"));
-        all.addAll(List.of(overrides));
-        return JobConfigLoader.fromOverrides(all.toArray(new String[0]));
+                "training.max-buffered-events=1000");
     }
 }

@@ -1,11 +1,15 @@
 package io.vaeanomaly.testutils;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 
 /**
- * The five topics of one job run in an integration test, all fresh, and the configuration
- * overrides that wire a job to them.
+ * The five topics of one job run in an integration test, all fresh, and the settings that wire a
+ * job to them.
  */
 public record JobTopics(
         String input, String output, String scores, String deadLetters, String modelEvents) {
@@ -26,11 +30,10 @@ public record JobTopics(
     }
 
     /**
-     * {@code key=value} overrides for a run on these topics: group and transactional ids unique
-     * to the run (also when two runs share the input), reading from the earliest offset, 1 s
-     * checkpoints into {@code checkpointDir}.
+     * {@code key=value} job options for a run on these topics: group and transactional ids unique
+     * to the run (also when two runs share the input), reading from the earliest offset.
      */
-    public List<String> overrides(KafkaBrokerExtension kafka, Path checkpointDir) {
+    public List<String> overrides(KafkaBrokerExtension kafka) {
         String id = scores;
         return List.of(
                 "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
@@ -42,8 +45,15 @@ public record JobTopics(
                 "kafka.group-id=" + id,
                 "kafka.transactional-id-prefix=" + id,
                 "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m",
-                "flink.checkpoint-interval=1s",
-                "flink.checkpoint-dir=" + checkpointDir.toUri());
+                "kafka.transaction-timeout=1m");
+    }
+
+    /** Flink's settings of a test job: a checkpoint every second, into {@code checkpointDir}. */
+    public static Configuration flink(int parallelism, Path checkpointDir) {
+        Configuration conf = new Configuration();
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
+        return conf;
     }
 }
