@@ -2,6 +2,7 @@ package io.vaeanomaly.detect;
 
 import io.vaeanomaly.feature.Shingler;
 import io.vaeanomaly.persist.ModelFile;
+import io.vaeanomaly.train.TrainingListener;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The ingest, score, retrain cycle of one stream: the same code runs in the Flink job (per key, or
@@ -21,12 +23,18 @@ import java.util.Optional;
  * reproducible at exact event counts) or outside ({@link #pollTrainingTask} hands out a
  * self-contained task; {@link #complete} applies its outcome on the owner's thread).
  *
+ * <p>Feature names: the owner pins the names of the events' features once
+ * ({@link #admitFeatureNames}); every model this detector promotes then carries them (shingled:
+ * {@link Shingler#names}), so the model says which value goes where, and events with other names
+ * can be turned away instead of being scored by a model that never saw them.
+ *
  * <p>Not thread-safe; owned by one task thread.
  */
 public final class OnlineDetector {
     private final DetectorSettings settings;
     private final PromotionGate gate;
     private final boolean synchronous;
+    private final LongSupplier clock;
     private SampleBuffer sample;
     private Shingler shingler;
     private DetectorModel champion;
@@ -35,6 +43,7 @@ public final class OnlineDetector {
     private long trainings;
     private boolean trainingInFlight;
     private boolean trainingRequested;
+    private List<String> featureNames = List.of();
     private final List<ModelEvent> pendingEvents = new ArrayList<>();
 
     /**
@@ -42,6 +51,17 @@ public final class OnlineDetector {
      *     the caller runs tasks from {@link #pollTrainingTask}
      */
     public OnlineDetector(DetectorSettings settings, boolean synchronous) {
+        this(settings, synchronous, synchronous ? () -> 0L : System::currentTimeMillis);
+    }
+
+    /**
+     * @param synchronous as above
+     * @param clock epoch ms, read when a training finishes, for the model's provenance and its
+     *     model event (the one-argument form uses 0 when synchronous, so that reproducible runs
+     *     stay bit-identical, and the wall clock otherwise)
+     */
+    public OnlineDetector(DetectorSettings settings, boolean synchronous, LongSupplier clock) {
+        this.clock = clock;
         this.settings = settings;
         this.synchronous = synchronous;
         this.gate = new PromotionGate(settings.promotionTolerance());
@@ -57,17 +77,18 @@ public final class OnlineDetector {
         private final ChallengerTrainer trainer;
         private final double[][] rows;
         private final long seedOffset;
-        private final boolean deterministic;
+        private final LongSupplier clock;
 
-        TrainingTask(ChallengerTrainer trainer, double[][] rows, long seedOffset, boolean det) {
+        TrainingTask(ChallengerTrainer trainer, double[][] rows, long seedOffset,
+                LongSupplier clock) {
             this.trainer = trainer;
             this.rows = rows;
             this.seedOffset = seedOffset;
-            this.deterministic = det;
+            this.clock = clock;
         }
 
         public ChallengerTrainer.Outcome run() {
-            return trainer.train(rows, seedOffset, deterministic ? 0 : System.currentTimeMillis());
+            return trainer.train(rows, seedOffset, clock, TrainingListener.NONE);
         }
 
         public int rows() {
@@ -206,7 +227,7 @@ public final class OnlineDetector {
         eventsAtLastTraining = eventsSeen;
         trainings++;
         return new TrainingTask(
-                new ChallengerTrainer(settings), sample.snapshot(), trainings, synchronous);
+                new ChallengerTrainer(settings), sample.snapshot(), trainings, clock);
     }
 
     /** Applies a training outcome: promote or reject. Returns the model event it produced. */
@@ -220,6 +241,10 @@ public final class OnlineDetector {
         if (decision.promote()) {
             kind = champion == null ? ModelEvent.Outcome.INITIAL : ModelEvent.Outcome.PROMOTED;
             champion = challenger.withVersion(version + 1);
+            if (!featureNames.isEmpty()) {
+                champion = champion.withFeatureNames(
+                        Shingler.names(featureNames, settings.shingleSize()));
+            }
             version++;
         } else {
             kind = ModelEvent.Outcome.REJECTED;
@@ -237,7 +262,7 @@ public final class OnlineDetector {
                         held == null ? Double.NaN : held.iwae(),
                         held == null ? Double.NaN : held.kl(),
                         held == null ? 0 : held.activeUnits(),
-                        challenger == null ? 0 : challenger.provenance().trainedAtMs());
+                        outcome.finishedAtMs());
         pendingEvents.add(ev);
         return ev;
     }
@@ -247,6 +272,26 @@ public final class OnlineDetector {
         List<ModelEvent> out = List.copyOf(pendingEvents);
         pendingEvents.clear();
         return out;
+    }
+
+    /**
+     * Pins the names of the events' features at the first call (the detector and every model it
+     * promotes are then tied to them); later calls tell whether {@code names} are the pinned
+     * ones, in the same order.
+     *
+     * @return whether events with these feature names belong to this detector
+     */
+    public boolean admitFeatureNames(List<String> names) {
+        if (featureNames.isEmpty()) {
+            featureNames = List.copyOf(names);
+            return true;
+        }
+        return featureNames.equals(names);
+    }
+
+    /** The pinned names of the events' features; empty until {@link #admitFeatureNames}. */
+    public List<String> featureNames() {
+        return featureNames;
     }
 
     /** The champion, if any. */
@@ -266,9 +311,9 @@ public final class OnlineDetector {
         return trainingInFlight;
     }
 
-    /** Writes the whole state (champion, sample, counters, shingle window). */
+    /** Writes the whole state (champion, sample, counters, shingle window, feature names). */
     public void writeTo(DataOutput out) throws IOException {
-        out.writeByte(1);
+        out.writeByte(2);
         out.writeLong(eventsSeen);
         out.writeLong(eventsAtLastTraining);
         out.writeLong(trainings);
@@ -283,6 +328,10 @@ public final class OnlineDetector {
         if (shingler != null) {
             shingler.writeTo(out);
         }
+        out.writeInt(featureNames.size());
+        for (String n : featureNames) {
+            out.writeUTF(n);
+        }
     }
 
     /**
@@ -291,11 +340,18 @@ public final class OnlineDetector {
      */
     public static OnlineDetector readFrom(DataInput in, DetectorSettings settings, boolean sync)
             throws IOException {
+        return readFrom(in, settings, sync, sync ? () -> 0L : System::currentTimeMillis);
+    }
+
+    /** As {@link #readFrom(DataInput, DetectorSettings, boolean)} with the training clock. */
+    public static OnlineDetector readFrom(
+            DataInput in, DetectorSettings settings, boolean sync, LongSupplier clock)
+            throws IOException {
         int v = in.readByte();
-        if (v != 1) {
+        if (v != 1 && v != 2) {
             throw new IOException("unsupported detector state version " + v);
         }
-        OnlineDetector d = new OnlineDetector(settings, sync);
+        OnlineDetector d = new OnlineDetector(settings, sync, clock);
         d.eventsSeen = in.readLong();
         d.eventsAtLastTraining = in.readLong();
         d.trainings = in.readLong();
@@ -307,6 +363,18 @@ public final class OnlineDetector {
         d.sample = SampleBuffer.readFrom(in);
         if (in.readBoolean()) {
             d.shingler = io.vaeanomaly.feature.Shingler.readFrom(in);
+        }
+        if (v >= 2) {
+            // Version 1 (before feature names): the names are pinned again by the next event.
+            int n = in.readInt();
+            if (n < 0 || n > 1_000_000) {
+                throw new IOException("implausible feature name count " + n);
+            }
+            List<String> names = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                names.add(in.readUTF());
+            }
+            d.featureNames = List.copyOf(names);
         }
         return d;
     }

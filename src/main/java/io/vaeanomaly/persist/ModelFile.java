@@ -1,5 +1,6 @@
 package io.vaeanomaly.persist;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,8 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
@@ -38,16 +41,22 @@ import java.util.zip.CRC32;
  * magic      8 bytes  "VAEANOM\0"
  * version    int      {@link #FORMAT_VERSION}
  * length     int      payload length
- * payload             config JSON (architecture + scoring), provenance JSON, normaliser,
+ * payload             config JSON (architecture + scoring), provenance JSON, feature names
+ *                     (JSON array of strings, empty when unknown; since version 2), normaliser,
  *                     parameter tensors (name, length, float64 values), threshold state
  * crc32      long     of the payload
  * </pre>
  *
  * Doubles are stored as IEEE-754 bits, so a model round-trips exactly. Any defect is reported as
- * a {@link ModelFormatException} that says what is wrong.
+ * a {@link ModelFormatException} that says what is wrong. Version 1 files (no feature names)
+ * still read, as models without names; files are always written in the current version.
  */
 public final class ModelFile {
-    public static final int FORMAT_VERSION = 1;
+    /** The version written: 2 added the feature names. */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The oldest version this build reads. */
+    public static final int OLDEST_READABLE_VERSION = 1;
     private static final byte[] MAGIC = "VAEANOM\0".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +69,7 @@ public final class ModelFile {
             DataOutputStream p = new DataOutputStream(payloadBytes);
             writeString(p, JSON.writeValueAsString(configJson(model)));
             writeString(p, JSON.writeValueAsString(model.provenance()));
+            writeString(p, JSON.writeValueAsString(model.featureNames()));
             model.normalizer().writeTo(p);
             LinkedHashMap<String, double[]> params = model.vae().parameters().toArrays();
             p.writeInt(params.size());
@@ -99,11 +109,13 @@ public final class ModelFile {
                 throw new ModelFormatException("not a vae-anomaly model file (bad magic bytes)");
             }
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
+            if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
                 throw new ModelFormatException(
                         "unsupported model format version "
                                 + version
-                                + " (this build reads version "
+                                + " (this build reads versions "
+                                + OLDEST_READABLE_VERSION
+                                + " to "
                                 + FORMAT_VERSION
                                 + ")");
             }
@@ -123,7 +135,7 @@ public final class ModelFile {
             if (crc.getValue() != stored) {
                 throw new ModelFormatException("corrupt model file: checksum mismatch");
             }
-            return readPayload(new DataInputStream(new ByteArrayInputStream(payload)));
+            return readPayload(new DataInputStream(new ByteArrayInputStream(payload)), version);
         } catch (EOFException e) {
             throw new ModelFormatException("truncated model file", e);
         } catch (IOException | IllegalArgumentException e) {
@@ -163,9 +175,10 @@ public final class ModelFile {
         }
     }
 
-    private static DetectorModel readPayload(DataInputStream p) throws IOException {
+    private static DetectorModel readPayload(DataInputStream p, int version) throws IOException {
         ObjectNode cfg = (ObjectNode) JSON.readTree(readString(p));
         Provenance prov = JSON.readValue(readString(p), Provenance.class);
+        List<String> names = version >= 2 ? featureNames(readString(p)) : List.of();
         VaeConfig config = configFrom(cfg);
         ScoringSettings scoring =
                 new ScoringSettings(
@@ -192,7 +205,22 @@ public final class ModelFile {
             values.put(name, v);
         }
         Vae vae = new Vae(config, VaeParameters.fromArrays(config, values));
-        return new DetectorModel(normalizer, vae, Thresholds.readFrom(p), scoring, prov);
+        return new DetectorModel(normalizer, vae, Thresholds.readFrom(p), scoring, prov, names);
+    }
+
+    private static List<String> featureNames(String json) throws IOException {
+        JsonNode n = JSON.readTree(json);
+        if (n == null || !n.isArray()) {
+            throw new IOException("feature names are not a JSON array");
+        }
+        List<String> names = new ArrayList<>(n.size());
+        for (JsonNode e : n) {
+            if (!e.isTextual()) {
+                throw new IOException("a feature name is not a string: " + e);
+            }
+            names.add(e.asText());
+        }
+        return names;
     }
 
     private static ObjectNode configJson(DetectorModel m) {

@@ -5,9 +5,11 @@ import io.vaeanomaly.config.Durations;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.config.KafkaOptions;
 import io.vaeanomaly.config.ModelOptions;
+import io.vaeanomaly.operators.DeadLetterFit;
 import io.vaeanomaly.operators.DetectorOperator;
 import io.vaeanomaly.operators.GlobalScorerOperator;
 import io.vaeanomaly.operators.ModelUpdate;
+import io.vaeanomaly.operators.OutputSizeGuard;
 import io.vaeanomaly.operators.OutputTags;
 import io.vaeanomaly.operators.ParseFunction;
 import io.vaeanomaly.operators.TrainingSampler;
@@ -66,18 +68,23 @@ public final class AnomalyDetectionJob {
      *
      * @param scores every scored event, anomalous or not
      * @param anomalies the scored events flagged as anomalies
-     * @param deadLetters records that could not be processed, with the reason
+     * @param deadLetters records that could not be processed, with the reason, each bounded to
+     *     {@code kafka.dead-letter-max-bytes}
      * @param modelEvents trainings: first model, promotions, rejections
-     * @param unscored events forwarded without a score (pass-through before the first model,
-     *     buffer overflow, shingle windows filling); the anomaly record format cannot carry them
-     *     yet, so the Kafka wiring does not write them
+     * @param unscored records of events forwarded without a score ({@code scored: false}, with
+     *     the reason: pass-through before the first model, buffer overflow, shingle windows
+     *     filling); the Kafka wiring writes them to the scores topic with the scored events
+     *
+     * <p>Every anomaly, score and unscored record fits in {@code kafka.max-record-bytes}; an
+     * event whose record would not is a dead letter instead ({@link OutputSizeGuard}). So every
+     * input record ends up in exactly one of scores, unscored and dead letters.
      */
     public record Outputs(
             DataStream<AnomalyRecord> scores,
             DataStream<AnomalyRecord> anomalies,
             DataStream<DeadLetterRecord> deadLetters,
             DataStream<ModelEventRecord> modelEvents,
-            DataStream<Event> unscored) {}
+            DataStream<AnomalyRecord> unscored) {}
 
     /** Checkpoint interval of the job when Flink's configuration sets none. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -195,12 +202,31 @@ public final class AnomalyDetectionJob {
                     .uid("scorer");
             modelEvents = trainer.getSideOutput(OutputTags.MODEL_EVENTS);
         }
+        int maxRecordBytes = config.kafka().maxRecordBytes();
+        SingleOutputStreamOperator<AnomalyRecord> scores =
+                sizeGuarded(scored, maxRecordBytes, "anomaly/score record", "scores-size-guard");
+        SingleOutputStreamOperator<AnomalyRecord> unscored =
+                sizeGuarded(scored.getSideOutput(OutputTags.UNSCORED), maxRecordBytes,
+                        "unscored record", "unscored-size-guard");
         DataStream<DeadLetterRecord> deadLetters = events
                 .getSideOutput(OutputTags.DEAD_LETTERS)
-                .union(scored.getSideOutput(OutputTags.DEAD_LETTERS));
-        DataStream<AnomalyRecord> anomalies = scored
+                .union(scored.getSideOutput(OutputTags.DEAD_LETTERS),
+                        scores.getSideOutput(OutputTags.DEAD_LETTERS),
+                        unscored.getSideOutput(OutputTags.DEAD_LETTERS))
+                .map(new DeadLetterFit(config.kafka().deadLetterMaxBytes()))
+                .name("dead-letter-fit").uid("dead-letter-fit");
+        DataStream<AnomalyRecord> anomalies = scores
                 .filter(AnomalyRecord::isAnomaly).name("anomalies").uid("anomalies");
-        return new Outputs(scored, anomalies, deadLetters, modelEvents,
-                scored.getSideOutput(OutputTags.UNSCORED));
+        return new Outputs(scores, anomalies, deadLetters, modelEvents, unscored);
+    }
+
+    /** {@link OutputSizeGuard} at the stream's parallelism, so record order is kept. */
+    private static SingleOutputStreamOperator<AnomalyRecord> sizeGuarded(
+            DataStream<AnomalyRecord> records, int maxRecordBytes, String what, String uid) {
+        return records
+                .process(new OutputSizeGuard(maxRecordBytes, what),
+                        TypeInformation.of(AnomalyRecord.class))
+                .name(uid).uid(uid)
+                .setParallelism(records.getParallelism());
     }
 }

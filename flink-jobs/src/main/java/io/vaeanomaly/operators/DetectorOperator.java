@@ -9,7 +9,10 @@ import io.vaeanomaly.detect.ModelEvent;
 import io.vaeanomaly.detect.OnlineDetector;
 import io.vaeanomaly.feature.Shingler;
 import io.vaeanomaly.serde.AnomalyRecord;
+import io.vaeanomaly.serde.AnomalyRecord.Unscored;
+import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
+import io.vaeanomaly.serde.FeatureSchema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -74,7 +78,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p><b>Outputs.</b> Scorer: an {@link AnomalyRecord} for every scored event (main output),
  * {@link OutputTags#UNSCORED}, {@link OutputTags#MODEL_EVENTS}, {@link OutputTags#DEAD_LETTERS}
- * (events whose dimension differs from the key's first event). Trainer: model events and
+ * (events whose dimension or feature names differ from the key's first event, which pinned
+ * them for the key's detector and its models). Trainer: model events and
  * {@link OutputTags#MODEL_UPDATES} when the champion changes; it scores only to keep flagged
  * events out of its training sample.
  */
@@ -115,6 +120,9 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     private transient DetectorCache<Entry> cache;
     private transient MicroBatcher<String, Event> batcher;
     private transient WarmupBuffer warmup;
+    private transient WarmupBuffer.Policy warmupPolicy;
+    /** The Flink job id for model events; null in deterministic mode (byte-identical replays). */
+    private transient String jobId;
     private transient TrainingExecutor executor;
     private transient boolean pollScheduled;
     private transient JobMetrics metrics;
@@ -145,6 +153,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         final String key;
         final OnlineDetector detector;
         int rawDim;
+        /** The schema of the last event admitted (identity shortcut for the name check). */
+        FeatureSchema admitted;
         /** Events of this key in the warm-up buffer. */
         int buffered;
         long knownVersion;
@@ -183,6 +193,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 : base;
         synchronous = !spec.training().async();
         deterministic = spec.training().deterministic();
+        jobId = deterministic ? null
+                : getRuntimeContext().getJobInfo().getJobId().toHexString();
         shingleSize = spec.model().shingleSize();
         retrainIntervalMs = spec.training().retrainInterval().toMillis();
         if (retrainIntervalMs > 0) {
@@ -195,13 +207,13 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 this, new EntryCodec(), en -> en.training != null || batcher.hasPending(en.key));
         batcher = new MicroBatcher<>(getProcessingTimeService(), this::processBatch);
         // The trainer only learns: it never holds events for scoring.
-        WarmupBuffer.Policy policy = role == Role.SCORER
+        warmupPolicy = role == Role.SCORER
                 ? WarmupBuffer.Policy.of(spec.training())
                 : new WarmupBuffer.Policy(false, 0);
         warmup = new WarmupBuffer(getKeyedStateStore().getListState(
                         new ListStateDescriptor<>("buffered-events",
                                 TypeInformation.of(Event.class))),
-                policy, restoredBufferedTotal);
+                warmupPolicy, restoredBufferedTotal);
         if (!synchronous) {
             executor = new TrainingExecutor(getRuntimeContext().getTaskInfo().getTaskName()
                     + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
@@ -220,14 +232,12 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         Event event = element.getValue();
         String key = (String) getCurrentKey();
         Entry en = cache.get(key);
-        if (en.rawDim == 0) {
-            en.rawDim = event.dimension();
-        } else if (en.rawDim != event.dimension()) {
+        DeadLetterRecord misfit = misfit(en, event);
+        if (misfit != null) {
             // The trainer sees copies of events the scorers report; only scorers dead-letter.
             if (role == Role.SCORER) {
                 metrics.deadLettered();
-                output.collect(OutputTags.DEAD_LETTERS,
-                        new StreamRecord<>(RecordMapper.wrongDimension(event, en.rawDim)));
+                output.collect(OutputTags.DEAD_LETTERS, new StreamRecord<>(misfit));
             }
             return;
         }
@@ -239,6 +249,26 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             batcher.add(key, event);
         }
         cache.evictIfNeeded();
+    }
+
+    /**
+     * The dead letter of an event the key's detector cannot take (another dimension, or other
+     * feature names than the ones pinned by the key's first event), or null. Pins the names and
+     * dimension at the key's first event.
+     */
+    private static DeadLetterRecord misfit(Entry en, Event event) {
+        if (event.schema() == en.admitted) {
+            return null; // same schema object as the last admitted event: nothing to compare
+        }
+        if (en.rawDim != 0 && en.rawDim != event.dimension()) {
+            return RecordMapper.wrongDimension(event, en.rawDim);
+        }
+        if (!en.detector.admitFeatureNames(event.schema().names())) {
+            return RecordMapper.featureMismatch(event, en.detector.featureNames());
+        }
+        en.rawDim = event.dimension();
+        en.admitted = event.schema();
+        return null;
     }
 
     /** A key's micro-batch: from a full batch, the batch timer, a barrier or the input's end. */
@@ -272,7 +302,8 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 } else if (!hadModel && warmup.offer(event)) {
                     en.buffered++;
                 } else {
-                    emitUnscored(event);
+                    emitUnscored(event, hadModel ? Unscored.SHINGLE_FILLING
+                            : warmupPolicy.hold() ? Unscored.BUFFER_FULL : Unscored.NO_MODEL);
                 }
             }
         }
@@ -294,7 +325,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             }
             metrics.training(ev);
             output.collect(OutputTags.MODEL_EVENTS, new StreamRecord<>(
-                    RecordMapper.modelEventRecord(en.key, ev, deterministic)));
+                    RecordMapper.modelEventRecord(en.key, ev, deterministic, jobId)));
             if (ev.outcome() != ModelEvent.Outcome.REJECTED) {
                 metrics.championKl(ev.kl());
             }
@@ -379,7 +410,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                 rows.add(shingler.current());
                 rowEvents.add(e);
             } else {
-                emitUnscored(e);
+                emitUnscored(e, Unscored.SHINGLE_FILLING);
             }
         }
         if (rows.isEmpty()) {
@@ -397,9 +428,10 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         metrics.scoredBatch(ds.length, anomalies, nanos);
     }
 
-    private void emitUnscored(Event event) {
+    private void emitUnscored(Event event, Unscored why) {
         metrics.unscored();
-        output.collect(OutputTags.UNSCORED, new StreamRecord<>(event));
+        output.collect(OutputTags.UNSCORED,
+                new StreamRecord<>(AnomalyRecord.unscored(event, why)));
     }
 
     private void schedulePoll() {
@@ -477,7 +509,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
                     setCurrentKey(key);
                     cache.get(key);
                     for (Event e : warmup.drain()) {
-                        emitUnscored(e);
+                        emitUnscored(e, Unscored.NO_MODEL);
                     }
                     en.buffered = 0;
                 }
@@ -497,7 +529,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     private final class EntryCodec implements DetectorCache.Codec<Entry> {
         @Override
         public Entry create(String key) {
-            return new Entry(key, new OnlineDetector(settings, synchronous), 0, 0, 0);
+            return new Entry(key, new OnlineDetector(settings, synchronous, clock()), 0, 0, 0);
         }
 
         @Override
@@ -511,8 +543,9 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             int rawDim = in.readInt();
             int buffered = in.readInt();
             long lastTrainingMs = format >= 2 ? in.readLong() : 0;
-            Entry en = new Entry(key, OnlineDetector.readFrom(in, settings, synchronous),
-                    rawDim, buffered, lastTrainingMs);
+            Entry en = new Entry(key,
+                    OnlineDetector.readFrom(in, settings, synchronous, clock()), rawDim,
+                    buffered, lastTrainingMs);
             en.detector.champion().ifPresent(metrics::champion);
             if (retrainTimers != null && en.lastTrainingMs == 0
                     && en.detector.champion().isPresent()) {
@@ -533,6 +566,14 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             out.flush();
             return bytes.toByteArray();
         }
+    }
+
+    /**
+     * When trainings finish, for provenance and model events: the wall clock, or 0 in
+     * deterministic mode (no wall-clock time in the outputs).
+     */
+    private LongSupplier clock() {
+        return deterministic ? () -> 0L : System::currentTimeMillis;
     }
 
     // ------------------------------------------------------------------------------ for tests

@@ -5,7 +5,10 @@ import io.vaeanomaly.detect.Detection;
 import io.vaeanomaly.detect.DetectorModel;
 import io.vaeanomaly.persist.ModelFile;
 import io.vaeanomaly.serde.AnomalyRecord;
+import io.vaeanomaly.serde.AnomalyRecord.Unscored;
+import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
+import io.vaeanomaly.serde.FeatureSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -32,7 +35,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>State (operator state): the subtask's model with its threshold state (union list state:
  * after a restore or rescale every subtask takes the newest copy), and the events held while no
  * model exists ({@link WarmupBuffer}); beyond its capacity, or with the pass-through policy,
- * events are forwarded to {@link OutputTags#UNSCORED}; never dropped.
+ * events are forwarded to {@link OutputTags#UNSCORED} as unscored records with the reason; never
+ * dropped. Events whose dimension or feature names differ from the model's are dead letters.
  */
 public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRecord>
         implements TwoInputStreamOperator<Event, ModelUpdate, AnomalyRecord>, BoundedMultiInput {
@@ -51,6 +55,8 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
     private transient boolean eventsEnded;
     private transient boolean modelsEnded;
     private transient JobMetrics metrics;
+    /** Schema of the last event the current model admitted (identity shortcut). */
+    private transient FeatureSchema admitted;
 
     /**
      * @param training {@code before-first-model} and {@code max-buffered-events} decide what
@@ -99,7 +105,8 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         Event event = element.getValue();
         if (model == null) {
             if (!warmup.offer(event)) {
-                emitUnscored(event);
+                emitUnscored(event,
+                        warmupPolicy.hold() ? Unscored.BUFFER_FULL : Unscored.NO_MODEL);
             }
             return;
         }
@@ -117,22 +124,27 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         }
         batcher.flushAll(); // events that arrived before the update are scored by the old model
         model = update.toModel();
+        admitted = null;
         metrics.champion(model);
         if (warmup.total() > 0) {
             score(warmup.drain());
         }
     }
 
-    /** Scores events in order, one batch; events of another dimension are dead letters. */
+    /**
+     * Scores events in order, one batch; events of another dimension, or with other feature
+     * names than the model's (parse subtasks discover their schemas independently), are dead
+     * letters.
+     */
     private void score(List<Event> events) {
         List<Event> ok = new ArrayList<>(events.size());
         for (Event e : events) {
-            if (e.dimension() == model.inputDim()) {
+            DeadLetterRecord misfit = misfit(e);
+            if (misfit == null) {
                 ok.add(e);
             } else {
                 metrics.deadLettered();
-                output.collect(OutputTags.DEAD_LETTERS,
-                        new StreamRecord<>(RecordMapper.wrongDimension(e, model.inputDim())));
+                output.collect(OutputTags.DEAD_LETTERS, new StreamRecord<>(misfit));
             }
         }
         if (ok.isEmpty()) {
@@ -151,9 +163,26 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         }
     }
 
-    private void emitUnscored(Event event) {
+    /** The dead letter of an event the model cannot take, or null. */
+    private DeadLetterRecord misfit(Event e) {
+        if (e.schema() == admitted) {
+            return null; // same schema object as an admitted event: nothing to compare
+        }
+        if (e.dimension() != model.inputDim()) {
+            return RecordMapper.wrongDimension(e, model.inputDim());
+        }
+        List<String> names = model.featureNames();
+        if (!names.isEmpty() && !names.equals(e.schema().names())) {
+            return RecordMapper.featureMismatch(e, names);
+        }
+        admitted = e.schema();
+        return null;
+    }
+
+    private void emitUnscored(Event event, Unscored why) {
         metrics.unscored();
-        output.collect(OutputTags.UNSCORED, new StreamRecord<>(event));
+        output.collect(OutputTags.UNSCORED,
+                new StreamRecord<>(AnomalyRecord.unscored(event, why)));
     }
 
     /** The pending batch goes out before the barrier, so it belongs to this checkpoint. */
@@ -184,7 +213,7 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         modelsEnded |= inputId == 2;
         if (eventsEnded && modelsEnded && model == null) {
             for (Event e : warmup.drain()) {
-                emitUnscored(e);
+                emitUnscored(e, Unscored.NO_MODEL);
             }
         }
     }

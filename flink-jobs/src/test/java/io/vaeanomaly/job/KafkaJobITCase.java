@@ -8,8 +8,10 @@ import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.testdata.OutputSchemas;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
 import io.vaeanomaly.testutils.Records;
+import io.vaeanomaly.testutils.RunningJobs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +25,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -37,7 +37,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,56 +64,21 @@ class KafkaJobITCase {
     private static final AtomicBoolean FAIL_ARMED = new AtomicBoolean();
 
     @TempDir Path tmp;
-    private final List<JobClient> running = new ArrayList<>();
+    @RegisterExtension final RunningJobs running = new RunningJobs();
 
-    @AfterEach
-    void cancelJobs() throws Exception {
-        for (JobClient c : running) {
-            try {
-                c.cancel().get(30, TimeUnit.SECONDS);
-            } catch (Exception alreadyDone) {
-                // finished, stopped with a savepoint, or failed: nothing to cancel
-            }
-        }
+    private static JobTopics topics(int inputPartitions) {
+        return JobTopics.create(KAFKA, inputPartitions);
     }
 
-    private record Topics(String input, String output, String scores, String deadLetters,
-            String modelEvents) {}
-
-    private static Topics topics(int inputPartitions) {
-        return new Topics(
-                KAFKA.createUniqueTopic("events", inputPartitions),
-                KAFKA.createUniqueTopic("anomalies", 1),
-                KAFKA.createUniqueTopic("scores", 1),
-                KAFKA.createUniqueTopic("dead-letters", 1),
-                KAFKA.createUniqueTopic("model-events", 1));
-    }
-
-    private JobConfig config(Topics t, String... extra) {
-        String id = t.scores(); // unique per run, also when two runs share the input topic
-        List<String> o = new ArrayList<>(List.of(
-                "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                "kafka.input-topic=" + t.input(),
-                "kafka.output-topic=" + t.output(),
-                "kafka.scores-topic=" + t.scores(),
-                "kafka.dead-letter-topic=" + t.deadLetters(),
-                "kafka.model-events-topic=" + t.modelEvents(),
-                "kafka.group-id=" + id,
-                "kafka.transactional-id-prefix=" + id,
-                "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m"));
+    private JobConfig config(JobTopics t, String... extra) {
+        List<String> o = new ArrayList<>(t.overrides(KAFKA));
         o.addAll(Arrays.asList(extra));
         return TestConfigs.small(o.toArray(new String[0]));
     }
 
     /** Flink's settings of a test job: a checkpoint every second, in the test's temp dir. */
     private Configuration flink(int parallelism) {
-        Configuration conf = new Configuration();
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                tmp.resolve("checkpoints").toUri().toString());
-        return conf;
+        return JobTopics.flink(parallelism, tmp.resolve("checkpoints"));
     }
 
     private static StreamExecutionEnvironment environment(Configuration flink) {
@@ -175,7 +139,7 @@ class KafkaJobITCase {
     @Test
     void globalJobFlagsInjectedAnomaliesDeadLettersBadRecordsAndPromotesARetrainedModel()
             throws Exception {
-        Topics t = topics(2);
+        JobTopics t = topics(2);
         JobConfig config = config(t, "model.scope=global", "training.promotion-tolerance=2.0");
         StreamData data = new StreamData(31);
         List<ProducerRecord<String, String>> phase1 = new ArrayList<>();
@@ -187,7 +151,7 @@ class KafkaJobITCase {
             }
         }
         KAFKA.produce(phase1);
-        start(config, flink(2));
+        JobClient job = start(config, flink(2));
 
         List<ConsumerRecord<String, String>> modelEvents = awaitCommitted(t.modelEvents(),
                 l -> hasOutcome(l, "promoted"), "a promoted model");
@@ -213,6 +177,9 @@ class KafkaJobITCase {
                         .map(b -> b[1]).toArray(String[]::new));
         assertThat(json(dead)).allSatisfy(d -> assertThat(d.get("reason").asText()).isNotBlank());
         assertThat(json(modelEvents).get(0).get("outcome").asText()).isEqualTo("initial");
+        // Every run starts at version 1; the job id tells this run's models from another's.
+        assertThat(json(modelEvents)).allSatisfy(e -> assertThat(e.get("job_id").asText())
+                .isEqualTo(job.getJobID().toHexString()));
 
         List<JsonNode> late = json(scores).stream()
                 .filter(s -> !s.get("key").asText().startsWith("host"))
@@ -255,7 +222,7 @@ class KafkaJobITCase {
     @Test
     void deterministicModeRejectsACollapsedChallengerKeepsTheChampionAndReplaysIdentically()
             throws Exception {
-        Topics first = topics(1);
+        JobTopics first = topics(1);
         KAFKA.produce(collapseScenario(first.input()));
         String[] deterministic = {"model.scope=global", "training.deterministic=true", "training.async=false",
             "training.sample-strategy=sliding-window"};
@@ -272,16 +239,15 @@ class KafkaJobITCase {
         assertThat(rejected.get("outcome").asText()).isEqualTo("rejected");
         assertThat(rejected.get("diagnostics").get("verdict").asText()).isEqualTo("collapsed");
         assertThat(rejected.get("model_version").asLong()).isEqualTo(1);
+        // Deterministic mode writes no job id: a replay must be byte-identical.
+        assertThat(events).allSatisfy(e -> assertThat(e.get("job_id").isNull()).isTrue());
         assertThat(json(scores)).allSatisfy(
                 s -> assertThat(s.get("model_version").asLong()).isEqualTo(1));
         assertThat(json(committed(first.output()))).extracting(a -> a.get("key").asText())
                 .contains("attack-0", "attack-1", "attack-2");
 
         // The same input through a second job gives byte-identical output records.
-        Topics second = new Topics(first.input(),
-                KAFKA.createUniqueTopic("anomalies", 1), KAFKA.createUniqueTopic("scores", 1),
-                KAFKA.createUniqueTopic("dead-letters", 1),
-                KAFKA.createUniqueTopic("model-events", 1));
+        JobTopics second = first.withFreshOutputs(KAFKA);
         start(config(second, deterministic), flink(1));
         List<ConsumerRecord<String, String>> replayed =
                 awaitCommitted(second.scores(), atLeast(503), "503 replayed scores");
@@ -292,7 +258,7 @@ class KafkaJobITCase {
 
     @Test
     void perKeyModelsSurviveStopWithSavepointAndRestoreOnRocksDb() throws Exception {
-        Topics t = topics(2);
+        JobTopics t = topics(2);
         JobConfig config = config(t, "model.scope=per-key");
         Configuration rocksDb = flink(2);
         rocksDb.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
@@ -331,10 +297,10 @@ class KafkaJobITCase {
 
     @Test
     void retrainIntervalPromotesANewModelByProcessingTimeInBothScopes() throws Exception {
-        Topics global = topics(1);
-        Topics perKey = topics(1);
+        JobTopics global = topics(1);
+        JobTopics perKey = topics(1);
         StreamData data = new StreamData(35);
-        for (Topics t : List.of(global, perKey)) {
+        for (JobTopics t : List.of(global, perKey)) {
             List<ProducerRecord<String, String>> in = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 in.add(event(t.input(), "h", data.normal()));
@@ -346,7 +312,7 @@ class KafkaJobITCase {
         start(config(global, concat("model.scope=global", byTimeOnly)), flink(1));
         start(config(perKey, concat("model.scope=per-key", byTimeOnly)), flink(1));
 
-        for (Topics t : List.of(global, perKey)) {
+        for (JobTopics t : List.of(global, perKey)) {
             List<JsonNode> events = json(awaitCommitted(t.modelEvents(),
                     l -> json(l).stream().anyMatch(e -> e.get("model_version").asLong() >= 2),
                     "a second model version, trained by time alone"));
@@ -377,7 +343,7 @@ class KafkaJobITCase {
 
     @Test
     void afterAFailureTheCommittedOutputHasEveryEventExactlyOnce() throws Exception {
-        Topics t = topics(2);
+        JobTopics t = topics(2);
         JobConfig config = config(t, "model.scope=global");
         StreamData data = new StreamData(34);
         List<ProducerRecord<String, String>> phase1 = new ArrayList<>();

@@ -225,9 +225,77 @@ class DetectorOperatorTest {
         h.open();
         feed(h, "a", new StreamData(6), 0, 210);
         settle(h);
-        assertThat(side(h, OutputTags.UNSCORED)).hasSize(200);
+        List<AnomalyRecord> unscored = side(h, OutputTags.UNSCORED);
+        assertThat(unscored).hasSize(200).allSatisfy(r -> {
+            assertThat(r.scored()).isFalse();
+            assertThat(r.unscored()).isEqualTo(AnomalyRecord.Unscored.NO_MODEL);
+        });
         assertThat(h.extractOutputValues()).hasSize(10);
         h.close();
+    }
+
+    @Test
+    void aFullWarmUpBufferForwardsTheOverflowAsBufferFull() throws Exception {
+        JobConfig config = TestConfigs.small("training.warmup-events=300",
+                "training.sample-size=300", "training.max-buffered-events=300",
+                "training.deterministic=true", "training.async=false");
+        var h = harness(DetectorOperator.scorer(config.detector()));
+        h.open();
+        StreamData data = new StreamData(8);
+        feed(h, "a", data, 0, 200);
+        feed(h, "b", data, 1000, 150); // the operator holds at most 300 events over its keys
+        List<AnomalyRecord> unscored = side(h, OutputTags.UNSCORED);
+        assertThat(unscored).hasSize(50).allSatisfy(r ->
+                assertThat(r.unscored()).isEqualTo(AnomalyRecord.Unscored.BUFFER_FULL));
+        h.close();
+    }
+
+    @Test
+    void eventsWithOtherFeatureNamesThanTheKeysFirstEventAreDeadLettered() throws Exception {
+        JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
+        var h = harness(DetectorOperator.scorer(config.detector()));
+        h.open();
+        StreamData data = new StreamData(9);
+        feed(h, "a", data, 0, 210); // pins [cpu, mem, disk, net]; model at 200
+        io.vaeanomaly.serde.FeatureSchema reordered =
+                new io.vaeanomaly.serde.FeatureSchema(List.of("mem", "cpu", "disk", "net"));
+        Event swapped = new Event("a", 5, data.normal(), reordered,
+                new io.vaeanomaly.serde.SourcePosition("events", 0, 300), "{}".getBytes());
+        h.processElement(new StreamRecord<>(swapped));
+        settle(h);
+
+        List<DeadLetterRecord> dead = side(h, OutputTags.DEAD_LETTERS);
+        assertThat(dead).singleElement().satisfies(d -> {
+            assertThat(d.errorType()).isEqualTo(RecordMapper.FEATURE_MISMATCH);
+            assertThat(d.field()).isEqualTo("mem");
+            assertThat(d.reason()).contains("[mem, cpu, disk, net]")
+                    .contains("[cpu, mem, disk, net]");
+            assertThat(d.source().offset()).isEqualTo(300);
+        });
+        assertThat(h.extractOutputValues()).hasSize(210);
+        h.close();
+    }
+
+    @Test
+    void modelEventsCarryTheJobIdExceptInDeterministicMode() throws Exception {
+        var h = harness(DetectorOperator.scorer(TestConfigs.small(
+                "training.deterministic=true", "training.async=false").detector()));
+        h.open();
+        feed(h, "a", new StreamData(10), 0, 200);
+        assertThat(side(h, OutputTags.MODEL_EVENTS)).singleElement()
+                .satisfies(e -> assertThat(e.jobId()).isNull());
+        h.close();
+
+        var async = harness(DetectorOperator.scorer(TestConfigs.small(
+                "training.deterministic=false", "training.async=false").detector()));
+        async.open();
+        feed(async, "a", new StreamData(10), 0, 200);
+        String expected = async.getEnvironment().getJobID().toHexString();
+        assertThat(side(async, OutputTags.MODEL_EVENTS)).singleElement().satisfies(e -> {
+            assertThat(e.jobId()).isEqualTo(expected).matches("[0-9a-f]{32}");
+            assertThat(e.trainedAtMs()).isPositive();
+        });
+        async.close();
     }
 
     @Test
@@ -238,7 +306,8 @@ class DetectorOperatorTest {
         feed(h, "a", new StreamData(7), 0, 50);
         assertThat(h.extractOutputValues()).isEmpty();
         h.endInput();
-        assertThat(side(h, OutputTags.UNSCORED)).hasSize(50);
+        assertThat(side(h, OutputTags.UNSCORED)).hasSize(50).allSatisfy(r ->
+                assertThat(r.unscored()).isEqualTo(AnomalyRecord.Unscored.NO_MODEL));
         h.close();
     }
 
