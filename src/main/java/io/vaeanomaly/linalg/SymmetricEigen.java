@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The result is canonical so that callers get the same answer on every run: eigenvalues are
  * sorted in descending order, and each eigenvector's sign is chosen so that its component of
- * largest magnitude (the first such, on ties) is positive. Eigenvectors of repeated eigenvalues
- * are any orthonormal basis of their eigenspace, as LAPACK returns it.
+ * largest magnitude (the first such, on ties) is positive. Eigenvectors of repeated eigenvalues are
+ * any orthonormal basis of their eigenspace, as LAPACK returns it.
  *
  * <p>Typical use: principal axes and spectra of covariance matrices (the PCA baseline, effective
  * dimension, probabilistic-PCA maximum-likelihood fits). Cost O(d^3), fine into the thousands.
@@ -24,9 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record SymmetricEigen(double[] values, double[][] vectors) {
     /**
-     * Relative tolerance of the symmetry check: covariance matrices computed in floating point
-     * are symmetric to the last bits at most, and LAPACK reads only one triangle, so a larger
-     * asymmetry means the caller passed something that is not a symmetric matrix.
+     * Relative tolerance of the symmetry check: covariance matrices computed in floating point are
+     * symmetric to the last bits at most, and LAPACK reads only one triangle, so a larger asymmetry
+     * means the caller passed something that is not a symmetric matrix.
      */
     private static final double SYMMETRY_TOLERANCE = 1e-9;
 
@@ -60,8 +60,7 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
     }
 
     /**
-     * Eigenvalues only, in descending order (cheaper than {@link #of}: LAPACK skips the
-     * vectors).
+     * Eigenvalues only, in descending order (cheaper than {@link #of}: LAPACK skips the vectors).
      */
     public static double[] valuesOf(double[][] a) {
         int d = a.length;
@@ -128,7 +127,12 @@ public record SymmetricEigen(double[] values, double[][] vectors) {
         int info = Nd4j.getBlasWrapper().lapack().syev(jobz, 'L', m, w);
         if (info != 0) {
             throw new ArithmeticException(
-                    "LAPACK dsyev failed (info " + info + ") on a " + m.rows() + "x" + m.rows()
+                    "LAPACK dsyev failed (info "
+                            + info
+                            + ") on a "
+                            + m.rows()
+                            + "x"
+                            + m.rows()
                             + " matrix");
         }
     }

@@ -9,317 +9,217 @@ import java.util.Map;
 /**
  * A read-only float snapshot of a {@link Vae} with a forward pass in plain Java, for scoring.
  *
- * <p>Why not ND4J here: BLAS kernels sum in an order that depends on the batch size and on a
- * row's position in it (measured: the same row's encoder output differs in the last bits between
- * batches of 16 and 32), so scores would depend on what else is in the batch. This kernel computes
- * each row on its own, in a fixed order (out += x[k..k+3] * W[k..k+3, :], a loop the JIT
- * vectorises), so the same event and model always give bit-identical results. It also avoids
+ * <p>Why not ND4J here: BLAS kernels sum in an order that depends on the batch size and on a row's
+ * position in it (measured: the same row's encoder output differs in the last bits between batches
+ * of 16 and 32), so scores would depend on what else is in the batch. Here every output element is
+ * its bias followed by fused multiply-adds in input order ({@link ScalarTileKernels#dense}),
+ * whatever the tile, so the same event and model always give bit-identical results. It also avoids
  * ND4J's per-call overhead, which dominates at these layer sizes.
  *
- * <p>Activations use the same formulas as training up to float rounding: tanh by a (7,6) Padé
- * approximant (max error below 1e-6 on the clamped range), which is several times cheaper than
- * {@link Math#tanh}.
+ * <p>The decoder runs on a tile: the L latent samples of one event go through every layer together
+ * (L x k -> L x hidden -> L x d), so each weight is loaded once per tile rather than once per
+ * sample. Layer widths are padded to {@link TileKernels#PAD} with zero weights.
+ *
+ * <p>Heads are fused: the encoder's mu and sigma heads are one layer of width 2 kPad, the
+ * heteroscedastic decoder's mu and sigma heads one layer of width 2 dPad, whose sigma half is
+ * turned into sigma, log sigma and 1/sigma by {@link TileKernels#sigmaHead} (float polynomial
+ * approximations from {@link FloatApprox}, no {@code Math.log} per element).
+ *
+ * <p>Activations use the same formulas as training up to float rounding: tanh by a (13,12) Padé
+ * approximant (within 3e-7 of tanh), softplus by {@link FloatApprox#softplus}.
  */
 final class ScoringNetwork {
-    private final VaeConfig config;
-    private final float[][] encW;
-    private final float[][] encB;
-    private final int[] encOut;
-    private final float[] muZW;
-    private final float[] muZB;
-    private final float[] sigZW;
-    private final float[] sigZB;
-    private final float[][] decW;
-    private final float[][] decB;
-    private final int[] decOut;
-    private final float[] muXW;
-    private final float[] muXB;
-    private final float[] sigXW;
-    private final float[] sigXB;
-    private final int encLast;
-    private final int decLast;
+    /** A dense layer: {@code w} is {@code n x m} row-major with {@code m} padded, {@code b} m. */
+    private record Layer(int n, int m, float[] w, float[] b) {}
+
+    private final Activation activation;
+    private final int d;
+    private final int k;
+    private final int dPad;
+    private final int kPad;
+    private final Layer[] encoder;
+    private final Layer encoderHead;
+    private final Layer[] decoder;
+    private final Layer decoderHead;
+    private final boolean heteroscedastic;
+    private final float sigmaMin;
+    private final int maxWidth;
+
     /** Shared decoder sigma per feature (per-feature or fixed variance), else null. */
     final double[] sharedSigma;
 
     ScoringNetwork(Vae vae) {
-        this.config = vae.config();
+        VaeConfig config = vae.config();
         Map<String, double[]> p = vae.parameters().toArrays();
+        this.activation = config.activation();
+        this.d = config.inputDim();
+        this.k = config.latentDim();
+        this.dPad = TileKernels.padded(d);
+        this.kPad = TileKernels.padded(k);
         int[] enc = config.encoderHidden();
-        encW = new float[enc.length][];
-        encB = new float[enc.length][];
-        encOut = enc;
+        encoder = new Layer[enc.length];
+        int n = d;
+        int widest = Math.max(d, k);
         for (int i = 0; i < enc.length; i++) {
-            encW[i] = f(p.get("enc." + i + ".W"));
-            encB[i] = f(p.get("enc." + i + ".b"));
+            encoder[i] = layer(p, "enc." + i, n, enc[i]);
+            n = enc[i];
+            widest = Math.max(widest, encoder[i].m());
         }
-        encLast = enc.length == 0 ? config.inputDim() : enc[enc.length - 1];
-        muZW = f(p.get("enc.mu.W"));
-        muZB = f(p.get("enc.mu.b"));
-        sigZW = f(p.get("enc.sigma.W"));
-        sigZB = f(p.get("enc.sigma.b"));
+        encoderHead = fused(p, "enc.mu", "enc.sigma", n, k);
         int[] dec = config.decoderHidden();
-        decW = new float[dec.length][];
-        decB = new float[dec.length][];
-        decOut = dec;
+        decoder = new Layer[dec.length];
+        n = k;
         for (int i = 0; i < dec.length; i++) {
-            decW[i] = f(p.get("dec." + i + ".W"));
-            decB[i] = f(p.get("dec." + i + ".b"));
+            decoder[i] = layer(p, "dec." + i, n, dec[i]);
+            n = dec[i];
+            widest = Math.max(widest, decoder[i].m());
         }
-        decLast = dec.length == 0 ? config.latentDim() : dec[dec.length - 1];
-        muXW = f(p.get("dec.mu.W"));
-        muXB = f(p.get("dec.mu.b"));
-        if (config.decoderVariance() == DecoderVariance.HETEROSCEDASTIC) {
-            sigXW = f(p.get("dec.sigma.W"));
-            sigXB = f(p.get("dec.sigma.b"));
+        this.heteroscedastic = config.decoderVariance() == DecoderVariance.HETEROSCEDASTIC;
+        if (heteroscedastic) {
+            decoderHead = fused(p, "dec.mu", "dec.sigma", n, d);
             sharedSigma = null;
         } else {
-            sigXW = null;
-            sigXB = null;
+            decoderHead = layer(p, "dec.mu", n, d);
             sharedSigma = vae.sharedDecoderSigma();
         }
+        this.sigmaMin = (float) config.sigmaMin();
+        this.maxWidth = widest;
     }
 
-    private static float[] f(double[] v) {
-        float[] o = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            o[i] = (float) v[i];
-        }
-        return o;
+    private static Layer layer(Map<String, double[]> p, String name, int n, int m) {
+        int mPad = TileKernels.padded(m);
+        float[] w = new float[n * mPad];
+        float[] b = new float[mPad];
+        place(p.get(name + ".W"), p.get(name + ".b"), n, m, w, b, mPad, 0);
+        return new Layer(n, mPad, w, b);
     }
 
-    int maxWidth() {
-        int m = Math.max(config.inputDim(), config.latentDim());
-        for (int h : encOut) {
-            m = Math.max(m, h);
-        }
-        for (int h : decOut) {
-            m = Math.max(m, h);
-        }
-        return m;
+    /** Two heads of width m side by side: the first at column 0, the second at mPad. */
+    private static Layer fused(Map<String, double[]> p, String first, String second, int n, int m) {
+        int mPad = TileKernels.padded(m);
+        float[] w = new float[n * 2 * mPad];
+        float[] b = new float[2 * mPad];
+        place(p.get(first + ".W"), p.get(first + ".b"), n, m, w, b, 2 * mPad, 0);
+        place(p.get(second + ".W"), p.get(second + ".b"), n, m, w, b, 2 * mPad, mPad);
+        return new Layer(n, 2 * mPad, w, b);
     }
 
-    /** Work buffers for one thread. */
-    final class Buffers {
-        final float[] a = new float[maxWidth()];
-        final float[] b = new float[maxWidth()];
-        final float[] hidden = new float[maxWidth()];
-    }
-
-    Buffers newBuffers() {
-        return new Buffers();
-    }
-
-    /** Encoder: writes mu and sigma of q(z|x) for one row. */
-    void encode(double[] x, double[] muOut, double[] sigmaOut, Buffers buf) {
-        float[] in = buf.a;
-        int n = config.inputDim();
-        for (int j = 0; j < n; j++) {
-            in[j] = (float) x[j];
-        }
-        float[] cur = in;
-        float[] next = buf.b;
-        for (int i = 0; i < encOut.length; i++) {
-            dense(cur, n, encW[i], encB[i], encOut[i], next);
-            activate(next, encOut[i]);
-            n = encOut[i];
-            float[] t = cur;
-            cur = next;
-            next = t;
-        }
-        int k = config.latentDim();
-        dense(cur, n, muZW, muZB, k, buf.hidden);
-        for (int j = 0; j < k; j++) {
-            muOut[j] = buf.hidden[j];
-        }
-        dense(cur, n, sigZW, sigZB, k, buf.hidden);
-        for (int j = 0; j < k; j++) {
-            sigmaOut[j] = softplus(buf.hidden[j]) + VaeConfig.ENCODER_SIGMA_MIN;
-        }
-    }
-
-    /**
-     * Decoder: writes mu_x for latent {@code z} into {@code muOut}; when heteroscedastic also the
-     * sigma into {@code sigmaOut}.
-     */
-    void decode(float[] z, float[] muOut, double[] sigmaOut, Buffers buf) {
-        float[] cur = z;
-        int n = config.latentDim();
-        float[] next = buf.a;
-        float[] spare = buf.b;
-        for (int i = 0; i < decOut.length; i++) {
-            dense(cur, n, decW[i], decB[i], decOut[i], next);
-            activate(next, decOut[i]);
-            n = decOut[i];
-            cur = next;
-            float[] t = next == buf.a ? spare : buf.a;
-            next = t;
-        }
-        int d = config.inputDim();
-        dense(cur, n, muXW, muXB, d, muOut);
-        if (sigXW != null) {
-            dense(cur, n, sigXW, sigXB, d, buf.hidden);
-            for (int j = 0; j < d; j++) {
-                sigmaOut[j] = softplus(buf.hidden[j]) + config.sigmaMin();
+    private static void place(
+            double[] w, double[] b, int n, int m, float[] wOut, float[] bOut, int stride, int col) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                wOut[i * stride + col + j] = (float) w[i * m + j];
             }
         }
-    }
-
-    /**
-     * Decodes {@code rows} latent vectors at once ({@code z} is rows x k, row-major) into {@code
-     * muOut} (rows x d). Each row is summed in the same order as a single-row pass, so results
-     * are bit-identical to decoding rows one by one; batching only saves loop overhead.
-     */
-    void decodeRows(float[] z, int rows, float[] muOut, BatchBuffers buf) {
-        float[] cur = z;
-        int n = config.latentDim();
-        float[] next = buf.a;
-        for (int i = 0; i < decOut.length; i++) {
-            denseRows(cur, rows, n, decW[i], decB[i], decOut[i], next);
-            activate(next, rows * decOut[i]);
-            n = decOut[i];
-            cur = next;
-            next = next == buf.a ? buf.b : buf.a;
+        for (int j = 0; j < m; j++) {
+            bOut[col + j] = (float) b[j];
         }
-        denseRows(cur, rows, n, muXW, muXB, config.inputDim(), muOut);
     }
 
-    /** Work buffers for {@link #decodeRows}. */
-    final class BatchBuffers {
+    boolean heteroscedastic() {
+        return heteroscedastic;
+    }
+
+    /** Row stride of {@link Tile#head}: decoder mu of row r, feature j is at r * stride + j. */
+    int headStride() {
+        return decoderHead.m();
+    }
+
+    /** Row stride of {@link Tile#sigma}, {@link Tile#logSigma} and {@link Tile#invSigma}. */
+    int sigmaStride() {
+        return dPad;
+    }
+
+    /** Work buffers for one thread, for tiles of up to {@code rows} rows. */
+    final class Tile {
+        final int rows;
+        final float[] in = new float[d];
         final float[] a;
         final float[] b;
 
-        BatchBuffers(int rows) {
-            a = new float[rows * maxWidth()];
-            b = new float[rows * maxWidth()];
+        /** Decoder head output: mu in columns [0, d) (and sigma's pre-activation after dPad). */
+        final float[] head;
+
+        /** Heteroscedastic only: sigma, log sigma and 1/sigma, rows x dPad. */
+        final float[] sigma;
+
+        final float[] logSigma;
+        final float[] invSigma;
+        private final float[] encHead = new float[encoderHead.m()];
+
+        Tile(int rows) {
+            this.rows = rows;
+            int cap = Math.max(1, rows) * Math.max(maxWidth, TileKernels.padded(maxWidth));
+            a = new float[cap];
+            b = new float[cap];
+            head = new float[rows * decoderHead.m()];
+            int sig = heteroscedastic ? rows * dPad : 0;
+            sigma = new float[sig];
+            logSigma = new float[sig];
+            invSigma = new float[sig];
         }
     }
 
-    private static void denseRows(
-            float[] in, int rows, int n, float[] w, float[] bias, int m, float[] out) {
-        int r = 0;
-        for (; r + 1 < rows; r += 2) {
-            denseTwo(in, r * n, n, w, bias, m, out, r * m);
-        }
-        for (; r < rows; r++) {
-            denseAt(in, r * n, n, w, bias, m, out, r * m);
-        }
+    Tile newTile(int rows) {
+        return new Tile(rows);
     }
 
-    /**
-     * Two rows at once: each weight element is loaded once for both. Every row's arithmetic is
-     * exactly that of {@link #denseAt}, so results do not depend on the pairing.
-     */
-    private static void denseTwo(
-            float[] in, int inOff, int n, float[] w, float[] bias, int m, float[] out, int outOff) {
-        int o0 = outOff;
-        int o1 = outOff + m;
-        int i0 = inOff;
-        int i1 = inOff + n;
-        System.arraycopy(bias, 0, out, o0, m);
-        System.arraycopy(bias, 0, out, o1, m);
-        int k = 0;
-        for (; k + 3 < n; k += 4) {
-            float a0 = in[i0 + k];
-            float a1 = in[i0 + k + 1];
-            float a2 = in[i0 + k + 2];
-            float a3 = in[i0 + k + 3];
-            float c0 = in[i1 + k];
-            float c1 = in[i1 + k + 1];
-            float c2 = in[i1 + k + 2];
-            float c3 = in[i1 + k + 3];
-            int b0 = k * m;
-            int b1 = b0 + m;
-            int b2 = b1 + m;
-            int b3 = b2 + m;
-            for (int j = 0; j < m; j++) {
-                float w0 = w[b0 + j];
-                float w1 = w[b1 + j];
-                float w2 = w[b2 + j];
-                float w3 = w[b3 + j];
-                out[o0 + j] += a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
-                out[o1 + j] += c0 * w0 + c1 * w1 + c2 * w2 + c3 * w3;
-            }
+    /** Encoder for one row: writes mu and sigma of q(z|x) (length k). */
+    void encode(double[] x, float[] muOut, float[] sigmaOut, Tile t) {
+        for (int j = 0; j < d; j++) {
+            t.in[j] = (float) x[j];
         }
-        for (; k < n; k++) {
-            float a = in[i0 + k];
-            float c = in[i1 + k];
-            int base = k * m;
-            for (int j = 0; j < m; j++) {
-                out[o0 + j] += a * w[base + j];
-                out[o1 + j] += c * w[base + j];
-            }
+        float[] cur = t.in;
+        int curStride = d;
+        float[] next = t.a;
+        for (Layer l : encoder) {
+            TileKernels.dense(cur, curStride, 1, l.n(), l.w(), l.b(), l.m(), next);
+            activate(next, l.m());
+            cur = next;
+            curStride = l.m();
+            next = next == t.a ? t.b : t.a;
         }
-    }
-
-    /** out[0..m) = b + sum_k in[k] * W[k, :], in a fixed order. */
-    private static void dense(float[] in, int n, float[] w, float[] bias, int m, float[] out) {
-        denseAt(in, 0, n, w, bias, m, out, 0);
+        Layer h = encoderHead;
+        TileKernels.dense(cur, curStride, 1, h.n(), h.w(), h.b(), h.m(), t.encHead);
+        for (int j = 0; j < k; j++) {
+            muOut[j] = t.encHead[j];
+            sigmaOut[j] =
+                    FloatApprox.softplus(t.encHead[kPad + j]) + (float) VaeConfig.ENCODER_SIGMA_MIN;
+        }
     }
 
     /**
-     * One row of {@code out = in W + b}, four inputs per pass over the output so each output
-     * element is loaded and stored once per four multiply-adds; the order of the additions is
-     * fixed (it depends only on n), so every row's result is reproducible on its own.
+     * Decoder for a tile of {@code rows} latent vectors ({@code z} is rows x k, row-major): mu_x
+     * into {@link Tile#head} and, when heteroscedastic, sigma, log sigma and 1/sigma into the
+     * tile's sigma arrays.
      */
-    private static void denseAt(
-            float[] in, int inOff, int n, float[] w, float[] bias, int m, float[] out, int outOff) {
-        System.arraycopy(bias, 0, out, outOff, m);
-        int k = 0;
-        for (; k + 3 < n; k += 4) {
-            float a0 = in[inOff + k];
-            float a1 = in[inOff + k + 1];
-            float a2 = in[inOff + k + 2];
-            float a3 = in[inOff + k + 3];
-            int b0 = k * m;
-            int b1 = b0 + m;
-            int b2 = b1 + m;
-            int b3 = b2 + m;
-            for (int j = 0; j < m; j++) {
-                out[outOff + j] += a0 * w[b0 + j] + a1 * w[b1 + j] + a2 * w[b2 + j] + a3 * w[b3 + j];
-            }
+    void decode(float[] z, int rows, Tile t) {
+        if (rows > t.rows) {
+            throw new IllegalArgumentException("tile holds " + t.rows + " rows, got " + rows);
         }
-        for (; k < n; k++) {
-            float a = in[inOff + k];
-            int base = k * m;
-            for (int j = 0; j < m; j++) {
-                out[outOff + j] += a * w[base + j];
-            }
+        float[] cur = z;
+        int curStride = k;
+        float[] next = t.a;
+        for (Layer l : decoder) {
+            TileKernels.dense(cur, curStride, rows, l.n(), l.w(), l.b(), l.m(), next);
+            activate(next, rows * l.m());
+            cur = next;
+            curStride = l.m();
+            next = next == t.a ? t.b : t.a;
+        }
+        Layer h = decoderHead;
+        TileKernels.dense(cur, curStride, rows, h.n(), h.w(), h.b(), h.m(), t.head);
+        if (heteroscedastic) {
+            TileKernels.sigmaHead(
+                    t.head, rows, h.m(), dPad, dPad, sigmaMin, t.sigma, t.logSigma, t.invSigma);
         }
     }
 
-    private void activate(float[] v, int m) {
-        Activation act = config.activation();
-        switch (act) {
-            case TANH -> {
-                for (int j = 0; j < m; j++) {
-                    v[j] = tanh(v[j]);
-                }
-            }
-            case RELU -> {
-                for (int j = 0; j < m; j++) {
-                    v[j] = Math.max(0f, v[j]);
-                }
-            }
-            case SOFTPLUS -> {
-                for (int j = 0; j < m; j++) {
-                    v[j] = (float) softplus(v[j]);
-                }
-            }
+    private void activate(float[] v, int len) {
+        switch (activation) {
+            case TANH -> TileKernels.tanh(v, len);
+            case RELU -> TileKernels.relu(v, len);
+            case SOFTPLUS -> TileKernels.softplus(v, len);
         }
-    }
-
-    /** tanh by the (7,6) Padé approximant, clamped where it reaches +-1 in float precision. */
-    static float tanh(float v) {
-        // Branch-free clamp: keeps the activation loop vectorisable. At +-4.97 the approximant
-        // is within 1e-6 of +-1.
-        float x = Math.max(-4.97f, Math.min(4.97f, v));
-        float x2 = x * x;
-        float num = x * (135135f + x2 * (17325f + x2 * (378f + x2)));
-        float den = 135135f + x2 * (62370f + x2 * (3150f + 28f * x2));
-        return num / den;
-    }
-
-    static double softplus(double x) {
-        return x > 30 ? x : Math.log1p(Math.exp(x));
     }
 }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ziggurat generator against N(0, 1): moments, the Kolmogorov-Smirnov distance on a million
- * draws, the tail beyond the base layer (its own code path) on its own, and the tables. Bounds
- * are at least 4.5 standard errors (or the KS 0.1% critical value), so a correct generator fails
- * about once in a hundred thousand runs with a fixed seed: never, since the seeds are fixed.
+ * draws, the tail beyond the base layer (its own code path) on its own, and the tables. Bounds are
+ * at least 4.5 standard errors (or the KS 0.1% critical value), so a correct generator fails about
+ * once in a hundred thousand runs with a fixed seed: never, since the seeds are fixed.
  */
 class GaussianNoiseTest {
     private static final int N = 1_000_000;
@@ -107,8 +107,9 @@ class GaussianNoiseTest {
         double top = x[255] * (1 - Math.exp(-0.5 * x[255] * x[255]));
         assertThat(top).isCloseTo(GaussianNoise.V, within(1e-9 * GaussianNoise.V));
         // The base layer holds r f(r) plus the tail's area.
-        double base = GaussianNoise.R * Math.exp(-0.5 * GaussianNoise.R * GaussianNoise.R)
-                + Math.sqrt(2 * Math.PI) * upperTail(GaussianNoise.R);
+        double base =
+                GaussianNoise.R * Math.exp(-0.5 * GaussianNoise.R * GaussianNoise.R)
+                        + Math.sqrt(2 * Math.PI) * upperTail(GaussianNoise.R);
         assertThat(base).isCloseTo(GaussianNoise.V, within(1e-12));
     }
 
@@ -139,8 +140,8 @@ class GaussianNoiseTest {
     }
 
     /**
-     * Phi(x) by Marsaglia's (2004) Taylor series around 0, accurate to about 1e-15 absolute for
-     * |x| below 8 (independent of the generator under test).
+     * Phi(x) by Marsaglia's (2004) Taylor series around 0, accurate to about 1e-15 absolute for |x|
+     * below 8 (independent of the generator under test).
      */
     static double normalCdf(double x) {
         if (x < -8) {
