@@ -142,7 +142,20 @@ final class VectorTileKernels {
     }
 
     static void tanh(float[] v, int len) {
-        for (int i = 0; i < len; i += L) {
+        int i = 0;
+        // Four independent vectors per pass: one tanh is a chain of ~15 dependent operations,
+        // so a single vector per pass would leave the FMA units waiting on latency.
+        for (; i + 4 * L <= len; i += 4 * L) {
+            FloatVector a = tanh(FloatVector.fromArray(S, v, i));
+            FloatVector b = tanh(FloatVector.fromArray(S, v, i + L));
+            FloatVector c = tanh(FloatVector.fromArray(S, v, i + 2 * L));
+            FloatVector d = tanh(FloatVector.fromArray(S, v, i + 3 * L));
+            a.intoArray(v, i);
+            b.intoArray(v, i + L);
+            c.intoArray(v, i + 2 * L);
+            d.intoArray(v, i + 3 * L);
+        }
+        for (; i < len; i += L) {
             tanh(FloatVector.fromArray(S, v, i)).intoArray(v, i);
         }
     }
@@ -170,23 +183,50 @@ final class VectorTileKernels {
             float[] sigma,
             float[] logSigma,
             float[] invSigma) {
-        // Three loops, each in its own method, rather than one fused loop: softplus, log and a
-        // division in one compiled method exceed C2's inlining node budget, a vector operation
-        // is then left as a call and its vectors are boxed (measured 3x slower). Arrays, not
-        // vectors, cross these calls, so they cost nothing when not inlined.
-        softplusPlus(head, rows, headStride, off, width, sigmaMin, sigma);
+        // Four loops, each in its own method, rather than one fused loop: softplus, log and a
+        // division in one compiled method exceed C2's inlining budget, vector operations are
+        // then left as calls and their vectors boxed (measured several times slower). Arrays,
+        // not vectors, cross these calls, so they cost nothing when not inlined. logSigma holds
+        // e^-|pre| between the first two.
+        expNegAbs(head, rows, headStride, off, width, logSigma);
+        softplusFinish(head, rows, headStride, off, width, logSigma, sigmaMin, sigma);
         logOf(sigma, rows * width, logSigma);
         reciprocalOf(sigma, rows * width, invSigma);
     }
 
-    /** {@code out[r * width + j] = softplus(in[r * inStride + off + j]) + add}. */
-    private static void softplusPlus(
-            float[] in, int rows, int inStride, int off, int width, float add, float[] out) {
+    /** {@code out[r * width + j] = e^-|in[r * inStride + off + j]|}. */
+    private static void expNegAbs(
+            float[] in, int rows, int inStride, int off, int width, float[] out) {
         for (int r = 0; r < rows; r++) {
             int h = r * inStride + off;
             int o = r * width;
             for (int j = 0; j < width; j += L) {
-                softplus(FloatVector.fromArray(S, in, h + j)).add(add).intoArray(out, o + j);
+                FloatVector x = FloatVector.fromArray(S, in, h + j);
+                expNonPositive(x.abs().neg()).intoArray(out, o + j);
+            }
+        }
+    }
+
+    /**
+     * {@code out = max(x, 0) + log1p(e) + add}, with {@code e = e^-|x|} from {@link #expNegAbs}:
+     * {@link FloatApprox#softplus} plus a constant, in two passes.
+     */
+    private static void softplusFinish(
+            float[] in,
+            int rows,
+            int inStride,
+            int off,
+            int width,
+            float[] e,
+            float add,
+            float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int h = r * inStride + off;
+            int o = r * width;
+            for (int j = 0; j < width; j += L) {
+                FloatVector x = FloatVector.fromArray(S, in, h + j);
+                FloatVector lp = log1pUnit(FloatVector.fromArray(S, e, o + j));
+                x.max(0f).add(lp).add(add).intoArray(out, o + j);
             }
         }
     }

@@ -113,6 +113,12 @@ class TileKernelsTest {
             assertBitIdentical(a, b, "tanh");
             a = v.clone();
             b = v.clone();
+            int odd = len - TileKernels.PAD; // not a multiple of the 4-vector unrolling
+            ScalarTileKernels.tanh(a, odd);
+            VectorTileKernels.tanh(b, odd);
+            assertBitIdentical(a, b, "tanh, remainder loop");
+            a = v.clone();
+            b = v.clone();
             ScalarTileKernels.softplus(a, len);
             VectorTileKernels.softplus(b, len);
             assertBitIdentical(a, b, "softplus");
