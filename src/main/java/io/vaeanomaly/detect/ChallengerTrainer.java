@@ -48,7 +48,10 @@ public final class ChallengerTrainer {
         double[][] normalised = normalizer.normalize(sample);
         VaeConfig config = settings.architecture().apply(d);
         TrainingRecipe recipe =
-                settings.recipe().toBuilder().seed(settings.recipe().seed() + seedOffset).build();
+                settings.recipe().toBuilder()
+                        .seed(settings.recipe().seed() + seedOffset)
+                        .threads(settings.trainingThreads())
+                        .build();
         TrainingResult result =
                 new Trainer().train(normalised, config, recipe, listener);
         TrainingReport report = result.report();

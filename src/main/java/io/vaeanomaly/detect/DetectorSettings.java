@@ -20,6 +20,8 @@ import java.util.function.IntFunction;
  * @param promotionTolerance nats per row by which a challenger's held-out IWAE may trail the
  *     champion's on the same recent rows and still be promoted
  * @param shingleSize W of the sliding window over consecutive events (1 = off)
+ * @param trainingThreads threads each training uses; 1 by default, so that training in a
+ *     streaming job leaves the other cores to scoring (results do not depend on it)
  */
 public record DetectorSettings(
         IntFunction<VaeConfig> architecture,
@@ -31,7 +33,34 @@ public record DetectorSettings(
         int sampleSize,
         SampleBuffer.Strategy sampleStrategy,
         double promotionTolerance,
-        int shingleSize) {
+        int shingleSize,
+        int trainingThreads) {
+
+    /** Settings whose trainings run on one thread. */
+    public DetectorSettings(
+            IntFunction<VaeConfig> architecture,
+            TrainingRecipe recipe,
+            ScoringSettings scoring,
+            ThresholdSettings threshold,
+            int warmupEvents,
+            long retrainEveryEvents,
+            int sampleSize,
+            SampleBuffer.Strategy sampleStrategy,
+            double promotionTolerance,
+            int shingleSize) {
+        this(
+                architecture,
+                recipe,
+                scoring,
+                threshold,
+                warmupEvents,
+                retrainEveryEvents,
+                sampleSize,
+                sampleStrategy,
+                promotionTolerance,
+                shingleSize,
+                1);
+    }
 
     public DetectorSettings {
         if (warmupEvents < 10) {
@@ -55,6 +84,10 @@ public record DetectorSettings(
         }
         if (shingleSize < 1) {
             throw new IllegalArgumentException("shingle-size: must be >= 1 but was " + shingleSize);
+        }
+        if (trainingThreads < 1) {
+            throw new IllegalArgumentException(
+                    "training-threads: must be >= 1 but was " + trainingThreads);
         }
     }
 

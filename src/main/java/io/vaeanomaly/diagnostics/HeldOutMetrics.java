@@ -12,9 +12,12 @@ package io.vaeanomaly.diagnostics;
  * @param activeUnits latent dimensions with Cov_x(E_q[z_d]) above the activity threshold (Burda et
  *     al. 2016)
  * @param latentVariance Cov_x(E_q[z_d]) per dimension
- * @param mutualInformation estimate of I(x; z) under q (He et al. 2019)
- * @param iwae importance-weighted bound with {@code iwaeSamples} samples (Burda et al. 2016)
- * @param iwaeSamples k of the IWAE bound
+ * @param mutualInformation estimate of I(x; z) under q (He et al. 2019); null where it was not
+ *     computed (per-epoch figures between the scheduled diagnostics, see {@link
+ *     io.vaeanomaly.train.TrainingRecipe#diagnosticsEvery()})
+ * @param iwae importance-weighted bound with {@code iwaeSamples} samples (Burda et al. 2016); null
+ *     where it was not computed
+ * @param iwaeSamples k of the IWAE bound; 0 where it was not computed
  * @param sigmaAtFloorShare share of decoder sigmas within 1% of the floor sigmaMin
  */
 public record HeldOutMetrics(
@@ -25,17 +28,38 @@ public record HeldOutMetrics(
         double[] klPerDimension,
         int activeUnits,
         double[] latentVariance,
-        double mutualInformation,
-        double iwae,
+        Double mutualInformation,
+        Double iwae,
         int iwaeSamples,
         double sigmaAtFloorShare) {
 
-    /** True when every figure is finite. */
+    /** True when every figure that was computed is finite. */
     public boolean isFinite() {
         return Double.isFinite(elbo)
                 && Double.isFinite(reconstruction)
                 && Double.isFinite(kl)
-                && Double.isFinite(iwae);
+                && (iwae == null || Double.isFinite(iwae));
+    }
+
+    /** Whether the expensive figures (IWAE bound, mutual information) were computed. */
+    public boolean hasIwae() {
+        return iwae != null;
+    }
+
+    /** These figures with the IWAE bound and mutual information of {@code full}. */
+    public HeldOutMetrics withIwaeAndMutualInformation(HeldOutMetrics full) {
+        return new HeldOutMetrics(
+                rows,
+                elbo,
+                reconstruction,
+                kl,
+                klPerDimension,
+                activeUnits,
+                latentVariance,
+                full.mutualInformation,
+                full.iwae,
+                full.iwaeSamples,
+                sigmaAtFloorShare);
     }
 
     /** Indices of the dimensions that are not active. */

@@ -4,6 +4,7 @@ import io.vaeanomaly.diagnostics.EpochDiagnostics;
 import io.vaeanomaly.diagnostics.HeldOutMetrics;
 import io.vaeanomaly.diagnostics.ModelEvaluator;
 import io.vaeanomaly.diagnostics.Verdict;
+import io.vaeanomaly.kernel.TrainingKernel;
 import io.vaeanomaly.model.GaussianNoise;
 import io.vaeanomaly.model.Vae;
 import io.vaeanomaly.model.VaeConfig;
@@ -12,17 +13,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a {@link Vae} with a {@link TrainingRecipe}: minibatch Adam on the negative ELBO with KL
  * weight beta and free bits, learning-rate warm-up and decay on plateau, gradient-norm clipping,
  * early stopping on held-out ELBO, and best-of-N restarts chosen by held-out IWAE.
  *
- * <p>All randomness (split, initialisation, shuffling, noise) derives from the recipe seed, so the
- * same seed and data give bit-identical parameters. A NaN or Inf ends a restart with the verdict
- * {@link Verdict#DIVERGED}; such parameters are never returned.
+ * <p>Steps and evaluations run on the fused float32 {@link TrainingKernel} ({@link
+ * TrainingRecipe#threads()} threads); the ND4J {@link Vae} remains the parameter store and the
+ * double-precision reference the kernel is tested against.
+ *
+ * <p>Diagnostics cost what they are worth: every epoch a cheap held-out ELBO on the kernel
+ * ({@link TrainingRecipe#elboSamples()} samples per row, the same evaluation noise every epoch
+ * and restart), with KL per dimension, active units and the decoder sigmas at the floor; the IWAE
+ * bound and mutual information every {@link TrainingRecipe#diagnosticsEvery()} epochs at full KL
+ * weight (null in the other epochs' figures) and always for the returned model.
+ *
+ * <p>All randomness (split, initialisation, shuffling, noise) derives from the recipe seed, and
+ * the kernel's results do not depend on the thread count, so the same seed and data give
+ * bit-identical parameters. A NaN or Inf ends a restart with the verdict {@link Verdict#DIVERGED};
+ * such parameters are never returned.
  */
 public final class Trainer {
     private static final double IMPROVEMENT_TOLERANCE = 0.01;
@@ -34,7 +44,7 @@ public final class Trainer {
         checkRows(rows, config.inputDim());
         GaussianNoise splitter = new GaussianNoise(recipe.seed());
         int[] perm = splitter.permutation(rows.length);
-        int nHeld = Math.max(1, (int) Math.round(rows.length * recipe.heldoutFraction()));
+        int nHeld = recipe.heldoutRows(rows.length);
         double[][] heldout = new double[nHeld][];
         double[][] train = new double[rows.length - nHeld][];
         for (int i = 0; i < rows.length; i++) {
@@ -44,13 +54,27 @@ public final class Trainer {
                 train[i - nHeld] = rows[perm[i]];
             }
         }
+        double[][] heldoutSubset =
+                Arrays.copyOf(heldout, Math.min(heldout.length, recipe.diagnosticRows()));
+        // Same evaluation noise for every epoch and restart: figures are comparable.
+        float[] evalNoise =
+                new float[heldoutSubset.length * recipe.elboSamples() * config.latentDim()];
+        new GaussianNoise(recipe.seed() ^ 0x2545F4914F6CDD1DL).fill(evalNoise);
+        int epochBudget = recipe.epochBudget(train.length);
         List<RunReport> runs = new ArrayList<>();
         List<VaeParameters> results = new ArrayList<>();
-        for (int r = 0; r < recipe.restarts(); r++) {
-            long seed = recipe.seed() + 1_000_003L * r;
-            RunState s = new RunState(config, recipe, seed, train, heldout, r, listener);
-            runs.add(s.run());
-            results.add(s.resultParams);
+        int batch = Math.min(recipe.batchSize(), train.length);
+        try (TrainingKernel kernel =
+                new TrainingKernel(config, batch, recipe.effectiveThreads())) {
+            for (int r = 0; r < recipe.restarts(); r++) {
+                long seed = recipe.seed() + 1_000_003L * r;
+                RunState s =
+                        new RunState(
+                                config, recipe, seed, train, heldout, heldoutSubset, evalNoise, r,
+                                listener, kernel);
+                runs.add(s.run());
+                results.add(s.resultParams);
+            }
         }
         int chosen = -1;
         for (int r = 0; r < runs.size(); r++) {
@@ -98,7 +122,9 @@ public final class Trainer {
                         pick.reason(),
                         pick.finalHeldOut(),
                         collapsed,
-                        (System.nanoTime() - start) / 1e9);
+                        (System.nanoTime() - start) / 1e9,
+                        epochBudget,
+                        recipe.maxEpochs() > 0 ? 0 : recipe.minSteps());
         return new TrainingResult(model, report);
     }
 
@@ -134,8 +160,10 @@ public final class Trainer {
         private final double[][] train;
         private final double[][] heldout;
         private final double[][] heldoutSubset;
+        private final float[] evalNoise;
         private final int run;
         private final TrainingListener listener;
+        private final TrainingKernel kernel;
         VaeParameters resultParams;
 
         RunState(
@@ -144,43 +172,48 @@ public final class Trainer {
                 long seed,
                 double[][] train,
                 double[][] heldout,
+                double[][] heldoutSubset,
+                float[] evalNoise,
                 int run,
-                TrainingListener listener) {
+                TrainingListener listener,
+                TrainingKernel kernel) {
             this.config = config;
             this.recipe = recipe;
             this.seed = seed;
             this.train = train;
             this.heldout = heldout;
-            this.heldoutSubset =
-                    Arrays.copyOf(heldout, Math.min(heldout.length, recipe.diagnosticRows()));
+            this.heldoutSubset = heldoutSubset;
+            this.evalNoise = evalNoise;
             this.run = run;
             this.listener = listener;
+            this.kernel = kernel;
         }
 
         RunReport run() {
             long t0 = System.nanoTime();
             VaeParameters params = VaeParameters.initialise(config, seed);
-            Vae vae = new Vae(config, params);
-            AdamOptimizer adam = new AdamOptimizer(params);
-            VaeParameters gradBuf = params.zerosLike();
+            kernel.load(params);
             GaussianNoise noise = new GaussianNoise(seed ^ 0x9E3779B97F4A7C15L);
-            // Same evaluation noise for every epoch and restart: figures are comparable.
+            // The expensive figures (IWAE, mutual information), with the same evaluation noise
+            // for every epoch and restart.
             ModelEvaluator evaluator = new ModelEvaluator(recipe.iwaeSamples(), recipe.seed());
             int n = train.length;
-            int d = config.inputDim();
+            int k = config.latentDim();
             int batch = Math.min(recipe.batchSize(), n);
             long stepsPerEpoch = (n + batch - 1) / batch;
             int maxEpochs = recipe.epochBudget(n);
             long totalSteps = stepsPerEpoch * maxEpochs;
             KlSchedule schedule = recipe.klSchedule();
-            int k = config.latentDim();
+            float[] eps = new float[batch * k];
+            float[] best = kernel.newSnapshot();
+            boolean haveBest = false;
             List<EpochDiagnostics> epochs = new ArrayList<>();
             long step = 0;
             double lrScale = 1.0;
             double bestElbo = Double.NEGATIVE_INFINITY;
-            VaeParameters best = null;
             int sinceBest = 0;
             int sincePlateauBest = 0;
+            int lastExpensive = 0;
             boolean stoppedEarly = false;
 
             for (int epoch = 1; epoch <= maxEpochs; epoch++) {
@@ -195,32 +228,14 @@ public final class Trainer {
                 double lr = recipe.learningRate();
                 for (int off = 0; off < n; off += batch) {
                     int b = Math.min(batch, n - off);
-                    // Gather the minibatch in Java: one array creation instead of ND4J's slower
-                    // row gather.
-                    double[] xs = new double[b * d];
                     for (int i = 0; i < b; i++) {
-                        System.arraycopy(train[perm[off + i]], 0, xs, i * d, d);
+                        kernel.setRow(i, train[perm[off + i]]);
                     }
-                    INDArray xb = Nd4j.create(xs, new long[] {b, d}, config.precision().dataType());
-                    double[] eps = new double[b * k];
-                    noise.fill(eps);
-                    INDArray epsArr =
-                            Nd4j.create(eps, new long[] {b, k}, config.precision().dataType());
+                    for (int i = 0; i < b * k; i++) {
+                        eps[i] = (float) noise.next();
+                    }
+                    kernel.setNoise(eps, b);
                     beta = schedule.beta(step, stepsPerEpoch, totalSteps);
-                    Vae.StepResult res =
-                            vae.lossAndGradients(xb, epsArr, beta, recipe.freeBits());
-                    gradBuf.assign(res.gradients());
-                    INDArray g = gradBuf.flat();
-                    double norm = g.norm2Number().doubleValue();
-                    if (!Double.isFinite(res.reconstruction())
-                            || !Double.isFinite(res.kl())
-                            || !Double.isFinite(norm)) {
-                        return diverged(epochs, epoch, "non-finite loss or gradient", t0);
-                    }
-                    if (norm > recipe.clipNorm()) {
-                        g.muli(recipe.clipNorm() / norm);
-                        clipped++;
-                    }
                     double warm =
                             recipe.lrWarmupSteps() == 0
                                     ? 1.0
@@ -229,17 +244,35 @@ public final class Trainer {
                             Math.max(
                                     recipe.minLearningRate() * warm,
                                     recipe.learningRate() * lrScale * warm);
-                    adam.step(params, g, lr);
+                    TrainingKernel.StepStats res =
+                            kernel.step(b, beta, recipe.freeBits(), lr, recipe.clipNorm());
+                    if (!res.finite()) {
+                        return diverged(epochs, epoch, "non-finite loss or gradient", t0);
+                    }
+                    if (res.clipped()) {
+                        clipped++;
+                    }
                     sumRecon += res.reconstruction();
                     sumKl += res.kl();
-                    sumNorm += norm;
+                    sumNorm += res.gradientNorm();
                     steps++;
                     step++;
                 }
-                if (!params.isFinite()) {
+                if (!kernel.parametersFinite()) {
                     return diverged(epochs, epoch, "non-finite parameters", t0);
                 }
-                HeldOutMetrics held = evaluator.evaluate(vae, heldoutSubset);
+                // Held-out ELBO is only comparable across epochs trained at full KL weight: under
+                // annealing a low beta buys reconstruction at the price of KL.
+                boolean comparable = betaAtStart >= schedule.betaMax() * 0.999;
+                HeldOutMetrics held = cheapHeldOut();
+                if (comparable
+                        && recipe.diagnosticsEvery() > 0
+                        && epoch - lastExpensive >= recipe.diagnosticsEvery()) {
+                    held =
+                            held.withIwaeAndMutualInformation(
+                                    evaluator.evaluate(kernel, heldoutSubset));
+                    lastExpensive = epoch;
+                }
                 if (!held.isFinite()) {
                     return diverged(epochs, epoch, "non-finite held-out ELBO", t0);
                 }
@@ -258,15 +291,13 @@ public final class Trainer {
                 epochs.add(diag);
                 listener.onEpoch(run, maxEpochs, diag);
 
-                // Held-out ELBO is only comparable across epochs trained at full KL weight: under
-                // annealing a low beta buys reconstruction at the price of KL.
-                boolean comparable = betaAtStart >= schedule.betaMax() * 0.999;
                 if (!comparable) {
                     continue;
                 }
                 if (held.elbo() > bestElbo + recipe.minDelta()) {
                     bestElbo = held.elbo();
-                    best = params.copy();
+                    kernel.snapshot(best);
+                    haveBest = true;
                     sinceBest = 0;
                     sincePlateauBest = 0;
                 } else {
@@ -283,10 +314,11 @@ public final class Trainer {
                     break;
                 }
             }
-            if (best != null) {
-                params.assign(best);
+            if (haveBest) {
+                kernel.restore(best);
             }
-            HeldOutMetrics fin = evaluator.evaluate(vae, heldout);
+            kernel.writeTo(params);
+            HeldOutMetrics fin = evaluator.evaluate(kernel, heldout);
             if (!fin.isFinite() || !params.isFinite()) {
                 return diverged(epochs, epochs.size(), "non-finite final evaluation", t0);
             }
@@ -318,6 +350,26 @@ public final class Trainer {
                 reason = "held-out ELBO flat over the last epochs";
             }
             return new RunReport(run, seed, verdict, reason, stoppedEarly, epochs, fin);
+        }
+
+        /** The per-epoch held-out figures from the kernel: no IWAE or mutual information. */
+        private HeldOutMetrics cheapHeldOut() {
+            TrainingKernel.EvalStats e =
+                    kernel.evaluate(heldoutSubset, evalNoise, recipe.elboSamples());
+            double[] latentVar = e.latentVariance().clone();
+            double kl = e.kl();
+            return new HeldOutMetrics(
+                    e.rows(),
+                    e.reconstruction() - kl,
+                    e.reconstruction(),
+                    kl,
+                    e.klPerDimension().clone(),
+                    ModelEvaluator.activeUnits(latentVar),
+                    latentVar,
+                    null,
+                    null,
+                    0,
+                    e.sigmaAtFloorShare());
         }
 
         private static boolean stillImproving(List<EpochDiagnostics> epochs) {

@@ -9,14 +9,23 @@ import java.util.Locale;
  *
  * <p>{@link #defaults()} is the recipe chosen by the convergence study: cyclical KL annealing (4
  * cycles, half of each rising) plus free bits of 0.1 nats per latent dimension.
+ *
+ * <p><b>Epoch budget.</b> An explicit {@link Builder#maxEpochs} is a hard maximum. Without one,
+ * the budget is {@link #DEFAULT_MAX_EPOCHS}, raised until at least {@link #minSteps()} optimizer
+ * steps fit (small samples give few steps per epoch); {@link #epochBudget} says which, and the
+ * training report records it.
  */
 public final class TrainingRecipe {
+    /** The epoch budget when none is given (before {@link #minSteps()} raises it). */
     public static final int DEFAULT_MAX_EPOCHS = 60;
     /**
-     * Small samples (a streaming warm-up of a few hundred rows) give few steps per epoch; the
-     * epoch budget is raised until at least this many optimizer steps are possible.
+     * Small samples (a streaming warm-up of a few hundred rows) give few steps per epoch; without
+     * an explicit epoch count, the budget is raised until at least this many optimizer steps are
+     * possible.
      */
     public static final int DEFAULT_MIN_STEPS = 1500;
+    /** The largest budget {@link #minSteps()} can raise the epochs to. */
+    public static final int MAX_AUTO_EPOCHS = 100_000;
     public static final int DEFAULT_BATCH_SIZE = 128;
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final int DEFAULT_LR_WARMUP_STEPS = 100;
@@ -33,6 +42,18 @@ public final class TrainingRecipe {
     public static final int DEFAULT_DIAGNOSTIC_ROWS = 1024;
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_MIN_ACTIVE_UNITS = 1;
+    /**
+     * Samples per held-out row of the per-epoch ELBO: with the same evaluation noise every epoch,
+     * a few are enough to compare epochs (early stopping, plateau decay).
+     */
+    public static final int DEFAULT_ELBO_SAMPLES = 4;
+    /**
+     * Epochs between the expensive held-out diagnostics (IWAE bound, mutual information), taken
+     * only at full KL weight; the final evaluation always has them.
+     */
+    public static final int DEFAULT_DIAGNOSTICS_EVERY = 10;
+    /** Training threads: 0 means one per available processor. */
+    public static final int DEFAULT_THREADS = 0;
 
     private final String name;
     private final int maxEpochs;
@@ -54,10 +75,13 @@ public final class TrainingRecipe {
     private final int diagnosticRows;
     private final long seed;
     private final int minActiveUnits;
+    private final int elboSamples;
+    private final int diagnosticsEvery;
+    private final int threads;
 
     private TrainingRecipe(Builder b) {
         name = b.name;
-        maxEpochs = positive("epochs", b.maxEpochs);
+        maxEpochs = nonNegative("epochs", b.maxEpochs);
         minSteps = nonNegative("min-steps", b.minSteps);
         batchSize = positive("batch-size", b.batchSize);
         learningRate = positive("learning-rate", b.learningRate);
@@ -90,6 +114,9 @@ public final class TrainingRecipe {
         diagnosticRows = positive("diagnostic-rows", b.diagnosticRows);
         seed = b.seed;
         minActiveUnits = nonNegative("min-active-units", b.minActiveUnits);
+        elboSamples = positive("elbo-samples", b.elboSamples);
+        diagnosticsEvery = nonNegative("diagnostics-every", b.diagnosticsEvery);
+        threads = nonNegative("threads", b.threads);
     }
 
     private static int positive(String key, int v) {
@@ -183,13 +210,17 @@ public final class TrainingRecipe {
                 .iwaeSamples(iwaeSamples)
                 .diagnosticRows(diagnosticRows)
                 .seed(seed)
-                .minActiveUnits(minActiveUnits);
+                .minActiveUnits(minActiveUnits)
+                .elboSamples(elboSamples)
+                .diagnosticsEvery(diagnosticsEvery)
+                .threads(threads);
     }
 
     public String name() {
         return name;
     }
 
+    /** The explicit epoch maximum, or 0 when the budget is automatic (see {@link #epochBudget}). */
     public int maxEpochs() {
         return maxEpochs;
     }
@@ -202,11 +233,28 @@ public final class TrainingRecipe {
         return minSteps;
     }
 
-    /** The epoch budget for a training set of {@code rows}: maxEpochs, raised to reach minSteps. */
+    /**
+     * The epoch budget for a training set of {@code rows}: the explicit maximum when there is one;
+     * else {@link #DEFAULT_MAX_EPOCHS}, raised (up to {@link #MAX_AUTO_EPOCHS}) until {@link
+     * #minSteps()} optimizer steps fit.
+     */
     public int epochBudget(int rows) {
+        if (maxEpochs > 0) {
+            return maxEpochs;
+        }
         long stepsPerEpoch = (rows + Math.min(batchSize, rows) - 1) / Math.min(batchSize, rows);
         long needed = (minSteps + stepsPerEpoch - 1) / stepsPerEpoch;
-        return (int) Math.max(maxEpochs, Math.min(needed, 100_000));
+        return (int) Math.max(DEFAULT_MAX_EPOCHS, Math.min(needed, MAX_AUTO_EPOCHS));
+    }
+
+    /** Rows held out of a sample of {@code rows} (at least one). */
+    public int heldoutRows(int rows) {
+        return Math.max(1, (int) Math.round(rows * heldoutFraction));
+    }
+
+    /** Rows left for gradient steps in a sample of {@code rows}. */
+    public int trainRows(int rows) {
+        return rows - heldoutRows(rows);
     }
 
     public double learningRate() {
@@ -273,10 +321,30 @@ public final class TrainingRecipe {
         return minActiveUnits;
     }
 
+    /** Samples per held-out row of the per-epoch ELBO. */
+    public int elboSamples() {
+        return elboSamples;
+    }
+
+    /** Epochs between IWAE and mutual-information diagnostics; 0 = only at the end. */
+    public int diagnosticsEvery() {
+        return diagnosticsEvery;
+    }
+
+    /** Training threads as configured: 0 means one per available processor. */
+    public int threads() {
+        return threads;
+    }
+
+    /** The number of training threads this recipe runs on, on this machine. */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
     /** Builder with the documented defaults. */
     public static final class Builder {
         private String name = "default";
-        private int maxEpochs = DEFAULT_MAX_EPOCHS;
+        private int maxEpochs = 0;
         private int minSteps = DEFAULT_MIN_STEPS;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private double learningRate = DEFAULT_LEARNING_RATE;
@@ -295,18 +363,28 @@ public final class TrainingRecipe {
         private int diagnosticRows = DEFAULT_DIAGNOSTIC_ROWS;
         private long seed = DEFAULT_SEED;
         private int minActiveUnits = DEFAULT_MIN_ACTIVE_UNITS;
+        private int elboSamples = DEFAULT_ELBO_SAMPLES;
+        private int diagnosticsEvery = DEFAULT_DIAGNOSTICS_EVERY;
+        private int threads = DEFAULT_THREADS;
 
         public Builder name(String v) {
             name = v;
             return this;
         }
 
+        /**
+         * A hard maximum of epochs per restart; 0 (the default) makes the budget automatic:
+         * {@link #DEFAULT_MAX_EPOCHS}, raised to reach {@link #minSteps}.
+         */
         public Builder maxEpochs(int v) {
             maxEpochs = v;
             return this;
         }
 
-        /** Minimum optimizer steps: the epoch budget is raised to allow them (0 = off). */
+        /**
+         * Minimum optimizer steps when the epoch budget is automatic: it is raised to allow them
+         * (0 = off). Never raises an explicit {@link #maxEpochs}.
+         */
         public Builder minSteps(int v) {
             minSteps = v;
             return this;
@@ -397,6 +475,27 @@ public final class TrainingRecipe {
         /** Fewer active units than this gives the verdict collapsed. */
         public Builder minActiveUnits(int v) {
             minActiveUnits = v;
+            return this;
+        }
+
+        /** Samples per held-out row of the per-epoch ELBO. */
+        public Builder elboSamples(int v) {
+            elboSamples = v;
+            return this;
+        }
+
+        /** Epochs between IWAE and mutual-information diagnostics; 0 = only at the end. */
+        public Builder diagnosticsEvery(int v) {
+            diagnosticsEvery = v;
+            return this;
+        }
+
+        /**
+         * Training threads (0 = one per available processor). Results do not depend on it: the
+         * minibatch is split into fixed shards whatever the thread count.
+         */
+        public Builder threads(int v) {
+            threads = v;
             return this;
         }
 

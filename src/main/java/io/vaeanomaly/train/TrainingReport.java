@@ -19,6 +19,9 @@ import java.util.List;
  * @param finalHeldOut held-out diagnostics of the returned model; null when diverged
  * @param collapsedDimensions latent dimensions that are inactive in the returned model
  * @param seconds wall time
+ * @param epochBudget the most epochs a restart could run ({@link TrainingRecipe#epochBudget})
+ * @param minSteps the minimum optimizer steps that set the budget; 0 when the recipe gave an
+ *     explicit epoch maximum (which min-steps never raises)
  */
 public record TrainingReport(
         String recipe,
@@ -31,7 +34,9 @@ public record TrainingReport(
         String reason,
         HeldOutMetrics finalHeldOut,
         int[] collapsedDimensions,
-        double seconds) {
+        double seconds,
+        int epochBudget,
+        int minSteps) {
 
     /** Epochs of the chosen run (or of the last run when none was chosen). */
     public int epochs() {

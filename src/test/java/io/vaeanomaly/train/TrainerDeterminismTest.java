@@ -45,10 +45,17 @@ class TrainerDeterminismTest {
         assertThat(rep.runs().get(0).epochs()).hasSize(rep.epochs()).isNotEmpty();
         var e = rep.runs().get(0).epochs().get(0);
         assertThat(e.heldOut().klPerDimension()).hasSize(3);
-        assertThat(e.heldOut().iwae()).isGreaterThanOrEqualTo(e.heldOut().elbo() - 1e-9);
         assertThat(e.gradientNorm()).isPositive();
+        // The IWAE bound comes from the same samples as the final ELBO, so it is never below it.
+        assertThat(rep.finalHeldOut().iwae()).isGreaterThanOrEqualTo(rep.finalHeldOut().elbo());
         String json = new ObjectMapper().writeValueAsString(rep);
-        assertThat(json).contains("\"verdict\"", "\"klPerDimension\"", "\"iwae\"", "\"activeUnits\"");
+        assertThat(json)
+                .contains(
+                        "\"verdict\"",
+                        "\"klPerDimension\"",
+                        "\"iwae\"",
+                        "\"activeUnits\"",
+                        "\"epochBudget\":6");
     }
 
     @Test
@@ -66,10 +73,12 @@ class TrainerDeterminismTest {
 
     @Test
     void divergenceEndsTheRunCleanlyAndReturnsNoModel() {
-        // A huge learning rate without clipping blows the parameters up to Inf/NaN.
+        // A learning rate without clipping so large that the first update overflows float: the
+        // squared posterior means are Inf. (At 1e6 the parameters explode but stay finite with
+        // the kernel's overflow-free softplus; ND4J's log(1 + exp(x)) used to overflow there.)
         TrainingRecipe wild =
                 recipe.toBuilder()
-                        .learningRate(1e6)
+                        .learningRate(1e30)
                         .lrWarmupSteps(0)
                         .clipNorm(1e30)
                         .klSchedule(KlSchedule.none())

@@ -131,7 +131,10 @@ public final class ConvergenceStudyCommand implements Callable<Integer> {
                             .run(rows, labelled, run -> bar.step(1));
         }
         PrintWriter o = spec.commandLine().getOut();
-        printTable(o, result, config, recipeList.get(0).maxEpochs());
+        TrainingRecipe first = recipeList.get(0);
+        int epochBudget =
+                first.epochBudget(first.trainRows(result.rows() - result.evaluationRows()));
+        printTable(o, result, config, epochBudget);
         Path runsCsv =
                 csvFile != null
                         ? csvFile
@@ -147,7 +150,7 @@ public final class ConvergenceStudyCommand implements Callable<Integer> {
         Files.writeString(runsCsv, runsCsv(result));
         o.println("runs written to " + runsCsv + (out != null ? "; summary and plots in " + out : ""));
         if (json) {
-            o.println(JsonSummary.toJson(summary(result, config, recipeList.get(0).maxEpochs())));
+            o.println(JsonSummary.toJson(summary(result, config, epochBudget)));
         }
         o.flush();
         return 0;
@@ -160,6 +163,12 @@ public final class ConvergenceStudyCommand implements Callable<Integer> {
                 TrainingRecipe.Builder b = TrainingRecipe.preset(name).toBuilder();
                 if (recipeOptions.epochs != null) {
                     b.maxEpochs(recipeOptions.epochs);
+                }
+                if (recipeOptions.minSteps != null) {
+                    b.minSteps(recipeOptions.minSteps);
+                }
+                if (recipeOptions.threads != null) {
+                    b.threads(recipeOptions.threads);
                 }
                 if (recipeOptions.batchSize != null) {
                     b.batchSize(recipeOptions.batchSize);

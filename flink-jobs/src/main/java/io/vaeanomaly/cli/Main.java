@@ -52,6 +52,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The training kernel needs --add-modules jdk.incubator.vector, which a jar manifest
+        // cannot add: run in a child JVM that has it, unless this one does.
+        java.util.OptionalInt child = VectorModuleLauncher.relaunchIfNeeded(args);
+        if (child.isPresent()) {
+            System.exit(child.getAsInt());
+        }
         System.exit(commandLine().execute(args));
     }
 }

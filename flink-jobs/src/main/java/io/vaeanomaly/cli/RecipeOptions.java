@@ -14,8 +14,25 @@ final class RecipeOptions {
             description = "Training recipe: plain, warmup, cyclical, freebits or default (${DEFAULT-VALUE}).")
     String recipe;
 
-    @Option(names = "--epochs", description = "Maximum epochs (default: the recipe's, 60).")
+    @Option(
+            names = "--epochs",
+            description =
+                    "Maximum epochs per restart, a hard cap (default: 60, raised to reach"
+                            + " --min-steps on small data).")
     Integer epochs;
+
+    @Option(
+            names = "--min-steps",
+            description =
+                    "Without --epochs, raise the 60-epoch budget until this many optimizer steps"
+                            + " fit (default 1500; 0 = off).")
+    Integer minSteps;
+
+    @Option(
+            names = "--threads",
+            description =
+                    "Training threads (default: all cores); results do not depend on it.")
+    Integer threads;
 
     @Option(names = "--batch-size", description = "Minibatch size (default 128).")
     Integer batchSize;
@@ -53,7 +70,19 @@ final class RecipeOptions {
         try {
             TrainingRecipe.Builder b = TrainingRecipe.preset(recipe).toBuilder();
             if (epochs != null) {
+                if (epochs < 1) {
+                    throw new UsageException("--epochs: must be >= 1 but was " + epochs);
+                }
                 b.maxEpochs(epochs);
+            }
+            if (minSteps != null) {
+                b.minSteps(minSteps);
+            }
+            if (threads != null) {
+                if (threads < 1) {
+                    throw new UsageException("--threads: must be >= 1 but was " + threads);
+                }
+                b.threads(threads);
             }
             if (batchSize != null) {
                 b.batchSize(batchSize);

@@ -9,6 +9,7 @@ import io.vaeanomaly.detect.ScoringSettings;
 import io.vaeanomaly.detect.ThresholdSettings;
 import io.vaeanomaly.diagnostics.HeldOutMetrics;
 import io.vaeanomaly.io.NumericTable;
+import io.vaeanomaly.kernel.KernelOps;
 import io.vaeanomaly.persist.ModelFile;
 import io.vaeanomaly.train.TrainingRecipe;
 import io.vaeanomaly.train.TrainingReport;
@@ -93,10 +94,14 @@ public final class TrainCommand implements Callable<Integer> {
                         table.size(),
                         SampleBuffer.Strategy.RESERVOIR,
                         0,
-                        1);
+                        1,
+                        recipe.effectiveThreads());
         recipeOptions.architecture(table.dimension()); // validate before the long part
+        // The bar's total is the real budget: the epoch cap, or the epochs min-steps asks for.
+        int epochBudget = recipe.epochBudget(recipe.trainRows(table.size()));
         ChallengerTrainer.Outcome outcome;
-        try (ProgressBar bar = new ProgressBar("training", (long) recipe.maxEpochs() * recipe.restarts())) {
+        try (ProgressBar bar =
+                new ProgressBar("training", (long) epochBudget * recipe.restarts())) {
             outcome =
                     new ChallengerTrainer(settings)
                             .train(
@@ -115,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         HeldOutMetrics held = report.finalHeldOut();
         System.out.printf(
-                "verdict: %s (%s)%nheld-out ELBO %.4f, IWAE(k=%d) %.4f nats/row; KL %.3f; active units %d/%d; epochs %d; %.1f s%n",
+                "verdict: %s (%s)%nheld-out ELBO %.4f, IWAE(k=%d) %.4f nats/row; KL %.3f; active units %d/%d; epochs %d of %d%s; %.1f s%n",
                 report.verdict().label(),
                 report.reason(),
                 held == null ? Double.NaN : held.elbo(),
@@ -125,6 +130,8 @@ public final class TrainCommand implements Callable<Integer> {
                 held == null ? 0 : held.activeUnits(),
                 recipeOptions.architecture(table.dimension()).latentDim(),
                 report.epochs(),
+                report.epochBudget(),
+                report.minSteps() > 0 ? " (budget raised to " + report.minSteps() + " min steps)" : "",
                 report.seconds());
         boolean written = outcome.challenger().isPresent();
         if (written) {
@@ -150,6 +157,10 @@ public final class TrainCommand implements Callable<Integer> {
             s.put("heldout_iwae", held == null ? null : JsonSummary.round(held.iwae(), 4));
             s.put("active_units", held == null ? 0 : held.activeUnits());
             s.put("epochs", report.epochs());
+            s.put("epoch_budget", report.epochBudget());
+            s.put("min_steps", report.minSteps());
+            s.put("threads", recipe.effectiveThreads());
+            s.put("kernel", KernelOps.get().vectorised() ? "vector" : "scalar");
             s.put("seconds", JsonSummary.round((System.nanoTime() - t0) / 1e9, 2));
             JsonSummary.print(System.out, s);
         }

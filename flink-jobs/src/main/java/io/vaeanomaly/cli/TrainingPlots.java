@@ -27,7 +27,14 @@ public final class TrainingPlots {
         XYChart elbo = chart("ELBO per epoch (" + report.recipe() + ")", "nats per row");
         elbo.addSeries("train ELBO", x, epochs.stream().mapToDouble(EpochDiagnostics::trainElbo).toArray());
         elbo.addSeries("held-out ELBO", x, epochs.stream().mapToDouble(e -> e.heldOut().elbo()).toArray());
-        elbo.addSeries("held-out IWAE", x, epochs.stream().mapToDouble(e -> e.heldOut().iwae()).toArray());
+        // IWAE is computed on a schedule (TrainingRecipe.diagnosticsEvery), not every epoch.
+        List<EpochDiagnostics> withIwae = epochs.stream().filter(e -> e.heldOut().hasIwae()).toList();
+        if (!withIwae.isEmpty()) {
+            elbo.addSeries(
+                    "held-out IWAE",
+                    withIwae.stream().mapToDouble(EpochDiagnostics::epoch).toArray(),
+                    withIwae.stream().mapToDouble(e -> e.heldOut().iwae()).toArray());
+        }
         save(elbo, dir.resolve("elbo.png"));
 
         XYChart kl = chart("KL per latent dimension", "nats");

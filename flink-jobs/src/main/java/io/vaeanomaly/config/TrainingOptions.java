@@ -13,7 +13,9 @@ import java.util.List;
  * @param retrainInterval retrain after this much processing time; zero = off
  * @param sampleSize events kept as the training sample
  * @param sampleStrategy how the sample is kept
- * @param epochs maximum epochs per restart
+ * @param epochs maximum epochs per restart, a hard cap; 0 = automatic (60, raised to reach
+ *     minSteps)
+ * @param minSteps with automatic epochs, the budget is raised until this many optimizer steps fit
  * @param batchSize mini-batch size
  * @param learningRate Adam learning rate
  * @param klSchedule KL weight schedule
@@ -38,6 +40,7 @@ public record TrainingOptions(
         int sampleSize,
         SampleStrategy sampleStrategy,
         int epochs,
+        int minSteps,
         int batchSize,
         double learningRate,
         KlSchedule klSchedule,
@@ -120,9 +123,18 @@ public record TrainingOptions(
     public static final ConfigOption<Integer> EPOCHS =
             ConfigOption.withDefault(
                     "training.epochs",
-                    ValueTypes.positiveInt(),
-                    60,
-                    "Maximum training epochs per restart.");
+                    ValueTypes.nonNegativeInt(),
+                    0,
+                    "Maximum training epochs per restart, a hard cap; 0 = automatic: 60, raised"
+                            + " until min-steps optimizer steps fit (a small warm-up sample gives"
+                            + " few steps per epoch).");
+    public static final ConfigOption<Integer> MIN_STEPS =
+            ConfigOption.withDefault(
+                    "training.min-steps",
+                    ValueTypes.nonNegativeInt(),
+                    1500,
+                    "With automatic epochs: the fewest optimizer steps a training may take;"
+                            + " 0 = off. Never raises an explicit training.epochs.");
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOption.withDefault(
                     "training.batch-size", ValueTypes.positiveInt(), 128, "Mini-batch size.");
@@ -217,6 +229,7 @@ public record TrainingOptions(
                     SAMPLE_SIZE,
                     SAMPLE_STRATEGY,
                     EPOCHS,
+                    MIN_STEPS,
                     BATCH_SIZE,
                     LEARNING_RATE,
                     KL_SCHEDULE,
@@ -241,6 +254,7 @@ public record TrainingOptions(
         SAMPLE_SIZE.check(sampleSize);
         SAMPLE_STRATEGY.check(sampleStrategy);
         EPOCHS.check(epochs);
+        MIN_STEPS.check(minSteps);
         BATCH_SIZE.check(batchSize);
         LEARNING_RATE.check(learningRate);
         KL_SCHEDULE.check(klSchedule);
@@ -289,6 +303,7 @@ public record TrainingOptions(
                 v.get(SAMPLE_SIZE),
                 v.get(SAMPLE_STRATEGY),
                 v.get(EPOCHS),
+                v.get(MIN_STEPS),
                 v.get(BATCH_SIZE),
                 v.get(LEARNING_RATE),
                 v.get(KL_SCHEDULE),

@@ -81,11 +81,16 @@ public final class DetectorSettingsFactory {
                         .build();
     }
 
-    /** The training recipe: epochs, batches, learning rate, KL schedule, free bits, restarts. */
+    /**
+     * The training recipe: epochs, batches, learning rate, KL schedule, free bits, restarts. Each
+     * training runs on one thread ({@link DetectorSettings#trainingThreads()}), so scoring keeps
+     * the other cores.
+     */
     public static TrainingRecipe recipe(TrainingOptions t) {
         return TrainingRecipe.builder()
                 .name("config")
                 .maxEpochs(t.epochs())
+                .minSteps(t.minSteps())
                 .batchSize(t.batchSize())
                 .learningRate(t.learningRate())
                 .klSchedule(klSchedule(t))

@@ -201,7 +201,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
     private static DetectorSettings withRetrainEvery(DetectorSettings s, long every) {
         return new DetectorSettings(s.architecture(), s.recipe(), s.scoring(), s.threshold(),
                 s.warmupEvents(), s.retrainEveryEvents() == 0 ? 0 : every, s.sampleSize(),
-                s.sampleStrategy(), s.promotionTolerance(), s.shingleSize());
+                s.sampleStrategy(), s.promotionTolerance(), s.shingleSize(), s.trainingThreads());
     }
 
     @Override

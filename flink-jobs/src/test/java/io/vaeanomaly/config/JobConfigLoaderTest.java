@@ -146,7 +146,9 @@ class JobConfigLoaderTest {
                   epochs:
                 flink:
                 """);
-        assertThat(c.training().epochs()).isEqualTo(60);
+        // The default: 0, an automatic epoch budget (60, raised to reach training.min-steps).
+        assertThat(c.training().epochs()).isZero();
+        assertThat(c.training().minSteps()).isEqualTo(1500);
     }
 
     @Test

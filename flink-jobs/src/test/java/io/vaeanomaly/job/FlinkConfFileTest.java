@@ -64,6 +64,9 @@ class FlinkConfFileTest {
         assertThat(conf.getString("metrics.reporter.prom.factory.class", ""))
                 .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        // Every JobManager and TaskManager JVM gets the training kernel's Vector API.
+        assertThat(conf.get(CoreOptions.FLINK_JVM_OPTIONS))
+                .contains("--add-modules jdk.incubator.vector");
         // The reporter class is on the job's classpath.
         Class.forName("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     }

@@ -99,10 +99,11 @@ public final class VaeScorer implements AnomalyScorer {
                     32,
                     new int[] {64, 64},
                     8,
+                    // No epoch cap: the automatic budget (60 epochs, raised to 1500 steps) is what
+                    // a 40-epoch setting gave on SMAP's channels before epochs became a cap.
                     TrainingRecipe.defaults().toBuilder()
-                            .maxEpochs(40)
-                            // Fewer rows and samples for the per-epoch diagnostics: they only
-                            // steer early stopping and cost as much as the training steps.
+                            // Fewer rows and samples for the held-out diagnostics: they only
+                            // steer early stopping.
                             .diagnosticRows(256)
                             .iwaeSamples(8)
                             .build(),

@@ -33,8 +33,9 @@ public final class NabDetector {
         int warmup = Math.max(SHINGLE + 10, probationaryRows);
         return new DetectorSettings(
                 d -> VaeConfig.builder(d).hidden(32, 32).latentDim(4).build(),
+                // No epoch cap: the automatic budget (60 epochs, raised until 600 steps fit)
+                // gives the small probationary sample enough steps.
                 TrainingRecipe.defaults().toBuilder()
-                        .maxEpochs(30)
                         .minSteps(600)
                         .batchSize(64)
                         .learningRate(3e-3)
