@@ -1,5 +1,6 @@
 package io.vaeanomaly.score;
 
+import io.vaeanomaly.kernel.KernelOps;
 import io.vaeanomaly.model.GaussianNoise;
 import io.vaeanomaly.model.Vae;
 import io.vaeanomaly.model.VaeConfig;
@@ -10,9 +11,10 @@ import io.vaeanomaly.model.VaeConfig;
  *
  * <p>The forward pass runs in {@link ScoringNetwork}, a float snapshot of the trained model with a
  * fixed per-element summation order (see there for why not ND4J): the encoder on the event, then
- * the decoder on the L samples as one tile. A heteroscedastic decoder's sigma, log sigma and
- * 1/sigma come out of the float kernel (no {@code Math.log} per element); the per-feature
- * log-densities, the log-sum-exp over samples and the attribution run in double precision.
+ * the decoder on the L samples as one tile. The squared standardised residuals and a
+ * heteroscedastic decoder's log sigma come out of the float kernel (no {@code Math.log} per
+ * element); the per-feature log-densities are assembled, and the log-sum-exp over samples and the
+ * attribution computed, in double precision.
  *
  * <p>Noise for an event is seeded from the event's own values and the scorer seed, never from a
  * shared stream: the same event and model give the same score whatever else is in the batch.
@@ -36,7 +38,6 @@ public final class ReconstructionScorer {
     private final int k;
     private final ScoringNetwork net;
     private final ScoringNetwork.Tile tile;
-    private final double[] invSigma;
     private final double[] logSigmaPlusHalfLog2Pi;
     private final float[] muZ;
     private final float[] sigmaZ;
@@ -53,6 +54,11 @@ public final class ReconstructionScorer {
      * @param seed mixed into every event's noise seed
      */
     public ReconstructionScorer(Vae vae, int samples, ScoreMode mode, int topK, long seed) {
+        this(vae, samples, mode, topK, seed, KernelOps.get());
+    }
+
+    /** As above, on the given kernel implementation (tests compare scalar and vector). */
+    ReconstructionScorer(Vae vae, int samples, ScoreMode mode, int topK, long seed, KernelOps ops) {
         if (samples < 1) {
             throw new IllegalArgumentException("score-samples: must be >= 1 but was " + samples);
         }
@@ -66,7 +72,7 @@ public final class ReconstructionScorer {
         this.k = vae.config().latentDim();
         this.topK = Math.min(topK, d);
         this.seed = seed;
-        this.net = new ScoringNetwork(vae);
+        this.net = new ScoringNetwork(vae, ops);
         this.tile = net.newTile(samples);
         muZ = new float[k];
         sigmaZ = new float[k];
@@ -74,11 +80,9 @@ public final class ReconstructionScorer {
         perSample = new double[samples * d];
         sampleTotals = new double[samples];
         weights = new double[samples];
-        invSigma = new double[d];
         logSigmaPlusHalfLog2Pi = new double[d];
         if (net.sharedSigma != null) {
             for (int j = 0; j < d; j++) {
-                invSigma[j] = 1.0 / net.sharedSigma[j];
                 logSigmaPlusHalfLog2Pi[j] = Math.log(net.sharedSigma[j]) + HALF_LOG_2PI;
             }
         }
@@ -123,28 +127,24 @@ public final class ReconstructionScorer {
             }
         }
         net.decode(z, l, tile);
-        float[] mu = tile.head;
-        int muStride = net.headStride();
+        net.residuals(x, l, tile);
+        float[] r2 = tile.residualSquares;
+        int stride = net.stride();
         if (net.heteroscedastic()) {
-            float[] inv = tile.invSigma;
             float[] logSigma = tile.logSigma;
-            int sigmaStride = net.sigmaStride();
             for (int s = 0; s < l; s++) {
-                int m = s * muStride;
-                int g = s * sigmaStride;
+                int g = s * stride;
                 int base = s * d;
                 for (int j = 0; j < d; j++) {
-                    double t = (x[j] - mu[m + j]) * (double) inv[g + j];
-                    perSample[base + j] = -0.5 * t * t - (logSigma[g + j] + HALF_LOG_2PI);
+                    perSample[base + j] = -0.5 * r2[g + j] - (logSigma[g + j] + HALF_LOG_2PI);
                 }
             }
         } else {
             for (int s = 0; s < l; s++) {
-                int m = s * muStride;
+                int g = s * stride;
                 int base = s * d;
                 for (int j = 0; j < d; j++) {
-                    double t = (x[j] - mu[m + j]) * invSigma[j];
-                    perSample[base + j] = -0.5 * t * t - logSigmaPlusHalfLog2Pi[j];
+                    perSample[base + j] = -0.5 * r2[g + j] - logSigmaPlusHalfLog2Pi[j];
                 }
             }
         }

@@ -1,5 +1,7 @@
 package io.vaeanomaly.score;
 
+import io.vaeanomaly.kernel.FloatMath;
+import io.vaeanomaly.kernel.KernelOps;
 import io.vaeanomaly.model.Activation;
 import io.vaeanomaly.model.DecoderVariance;
 import io.vaeanomaly.model.Vae;
@@ -7,65 +9,75 @@ import io.vaeanomaly.model.VaeConfig;
 import java.util.Map;
 
 /**
- * A read-only float snapshot of a {@link Vae} with a forward pass in plain Java, for scoring.
+ * A read-only float snapshot of a {@link Vae} with a forward pass on the deterministic float
+ * kernels of {@link KernelOps}, for scoring.
  *
  * <p>Why not ND4J here: BLAS kernels sum in an order that depends on the batch size and on a row's
  * position in it (measured: the same row's encoder output differs in the last bits between batches
- * of 16 and 32), so scores would depend on what else is in the batch. Here every output element is
- * its bias followed by fused multiply-adds in input order ({@link ScalarTileKernels#dense}),
- * whatever the tile, so the same event and model always give bit-identical results. It also avoids
- * ND4J's per-call overhead, which dominates at these layer sizes.
+ * of 16 and 32), so scores would depend on what else is in the batch. {@link KernelOps#gemm}
+ * accumulates every output element in an order fixed by the shapes alone (the bias, then one fused
+ * multiply-add per input in input order), and its scalar and vector implementations agree bit for
+ * bit, so the same event and model always give bit-identical results. It also avoids ND4J's
+ * per-call overhead, which dominates at these layer sizes.
  *
  * <p>The decoder runs on a tile: the L latent samples of one event go through every layer together
  * (L x k -> L x hidden -> L x d), so each weight is loaded once per tile rather than once per
- * sample. Layer widths are padded to {@link TileKernels#PAD} with zero weights.
+ * sample. Layer widths are padded to {@link KernelOps#LANES} with zero weights and biases.
  *
- * <p>Heads are fused: the encoder's mu and sigma heads are one layer of width 2 kPad, the
- * heteroscedastic decoder's mu and sigma heads one layer of width 2 dPad, whose sigma half is
- * turned into sigma, log sigma and 1/sigma by {@link TileKernels#sigmaHead} (float polynomial
- * approximations from {@link FloatApprox}, no {@code Math.log} per element).
- *
- * <p>Activations use the same formulas as training up to float rounding: tanh by a (13,12) Padé
- * approximant (within 3e-7 of tanh), softplus by {@link FloatApprox#softplus}.
+ * <p>A heteroscedastic decoder's sigma, log sigma and the squared standardised residuals come out
+ * of the same kernels (float polynomial approximations of {@link FloatMath}, no {@code Math.log}
+ * per element). Activations use the training kernel's formulas, so scoring sees the model exactly
+ * as training computed it, up to float rounding.
  */
 final class ScoringNetwork {
     /** A dense layer: {@code w} is {@code n x m} row-major with {@code m} padded, {@code b} m. */
     private record Layer(int n, int m, float[] w, float[] b) {}
 
+    private final KernelOps ops;
     private final Activation activation;
     private final int d;
     private final int k;
     private final int dPad;
     private final int kPad;
     private final Layer[] encoder;
-    private final Layer encoderHead;
+    private final Layer encoderMu;
+    private final Layer encoderSigma;
     private final Layer[] decoder;
-    private final Layer decoderHead;
-    private final boolean heteroscedastic;
+    private final Layer decoderMu;
+    private final Layer decoderSigma;
     private final float sigmaMin;
     private final int maxWidth;
 
     /** Shared decoder sigma per feature (per-feature or fixed variance), else null. */
     final double[] sharedSigma;
 
+    /** 1 / sharedSigma as floats, zero in the padding; null when heteroscedastic. */
+    private final float[] sharedInvSigma;
+
     ScoringNetwork(Vae vae) {
+        this(vae, KernelOps.get());
+    }
+
+    ScoringNetwork(Vae vae, KernelOps ops) {
         VaeConfig config = vae.config();
         Map<String, double[]> p = vae.parameters().toArrays();
+        this.ops = ops;
         this.activation = config.activation();
         this.d = config.inputDim();
         this.k = config.latentDim();
-        this.dPad = TileKernels.padded(d);
-        this.kPad = TileKernels.padded(k);
+        this.dPad = KernelOps.padded(d);
+        this.kPad = KernelOps.padded(k);
         int[] enc = config.encoderHidden();
         encoder = new Layer[enc.length];
         int n = d;
-        int widest = Math.max(d, k);
+        int widest = Math.max(dPad, kPad);
         for (int i = 0; i < enc.length; i++) {
             encoder[i] = layer(p, "enc." + i, n, enc[i]);
             n = enc[i];
             widest = Math.max(widest, encoder[i].m());
         }
-        encoderHead = fused(p, "enc.mu", "enc.sigma", n, k);
+        encoderMu = layer(p, "enc.mu", n, k);
+        encoderSigma = layer(p, "enc.sigma", n, k);
         int[] dec = config.decoderHidden();
         decoder = new Layer[dec.length];
         n = k;
@@ -74,89 +86,95 @@ final class ScoringNetwork {
             n = dec[i];
             widest = Math.max(widest, decoder[i].m());
         }
-        this.heteroscedastic = config.decoderVariance() == DecoderVariance.HETEROSCEDASTIC;
-        if (heteroscedastic) {
-            decoderHead = fused(p, "dec.mu", "dec.sigma", n, d);
+        decoderMu = layer(p, "dec.mu", n, d);
+        if (config.decoderVariance() == DecoderVariance.HETEROSCEDASTIC) {
+            decoderSigma = layer(p, "dec.sigma", n, d);
             sharedSigma = null;
+            sharedInvSigma = null;
         } else {
-            decoderHead = layer(p, "dec.mu", n, d);
+            decoderSigma = null;
             sharedSigma = vae.sharedDecoderSigma();
+            sharedInvSigma = new float[dPad];
+            for (int j = 0; j < d; j++) {
+                sharedInvSigma[j] = (float) (1.0 / sharedSigma[j]);
+            }
         }
         this.sigmaMin = (float) config.sigmaMin();
         this.maxWidth = widest;
     }
 
     private static Layer layer(Map<String, double[]> p, String name, int n, int m) {
-        int mPad = TileKernels.padded(m);
-        float[] w = new float[n * mPad];
-        float[] b = new float[mPad];
-        place(p.get(name + ".W"), p.get(name + ".b"), n, m, w, b, mPad, 0);
-        return new Layer(n, mPad, w, b);
-    }
-
-    /** Two heads of width m side by side: the first at column 0, the second at mPad. */
-    private static Layer fused(Map<String, double[]> p, String first, String second, int n, int m) {
-        int mPad = TileKernels.padded(m);
-        float[] w = new float[n * 2 * mPad];
-        float[] b = new float[2 * mPad];
-        place(p.get(first + ".W"), p.get(first + ".b"), n, m, w, b, 2 * mPad, 0);
-        place(p.get(second + ".W"), p.get(second + ".b"), n, m, w, b, 2 * mPad, mPad);
-        return new Layer(n, 2 * mPad, w, b);
-    }
-
-    private static void place(
-            double[] w, double[] b, int n, int m, float[] wOut, float[] bOut, int stride, int col) {
+        int mPad = KernelOps.padded(m);
+        double[] w = p.get(name + ".W");
+        double[] b = p.get(name + ".b");
+        float[] wf = new float[n * mPad];
+        float[] bf = new float[mPad];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
-                wOut[i * stride + col + j] = (float) w[i * m + j];
+                wf[i * mPad + j] = (float) w[i * m + j];
             }
         }
         for (int j = 0; j < m; j++) {
-            bOut[col + j] = (float) b[j];
+            bf[j] = (float) b[j];
         }
+        return new Layer(n, mPad, wf, bf);
     }
 
     boolean heteroscedastic() {
-        return heteroscedastic;
+        return decoderSigma != null;
     }
 
-    /** Row stride of {@link Tile#head}: decoder mu of row r, feature j is at r * stride + j. */
-    int headStride() {
-        return decoderHead.m();
-    }
-
-    /** Row stride of {@link Tile#sigma}, {@link Tile#logSigma} and {@link Tile#invSigma}. */
-    int sigmaStride() {
+    /**
+     * Row stride of the tile's per-feature arrays ({@link Tile#mu}, {@link Tile#sigma}, {@link
+     * Tile#logSigma}, {@link Tile#residualSquares}): feature j of row r is at r * stride + j.
+     */
+    int stride() {
         return dPad;
     }
 
     /** Work buffers for one thread, for tiles of up to {@code rows} rows. */
     final class Tile {
         final int rows;
-        final float[] in = new float[d];
-        final float[] a;
-        final float[] b;
+        private final float[] in = new float[d];
+        private final float[] pre;
+        private final float[] a;
+        private final float[] b;
+        private final float[] deriv;
+        private final float[] encMu = new float[kPad];
+        private final float[] encSigmaPre = new float[kPad];
+        private final float[] x;
 
-        /** Decoder head output: mu in columns [0, d) (and sigma's pre-activation after dPad). */
-        final float[] head;
+        /** Decoder mean, rows x stride. */
+        final float[] mu;
 
-        /** Heteroscedastic only: sigma, log sigma and 1/sigma, rows x dPad. */
+        /** Heteroscedastic only: sigma, rows x stride. */
         final float[] sigma;
 
+        /** Heteroscedastic only: log sigma, rows x stride. */
         final float[] logSigma;
-        final float[] invSigma;
-        private final float[] encHead = new float[encoderHead.m()];
+
+        /** ((x - mu) / sigma)^2 after {@link #residuals}, rows x stride. */
+        final float[] residualSquares;
+
+        private final float[] sigmaPre;
+        private final float[] gate;
 
         Tile(int rows) {
             this.rows = rows;
-            int cap = Math.max(1, rows) * Math.max(maxWidth, TileKernels.padded(maxWidth));
+            int cap = Math.max(1, rows) * maxWidth;
+            pre = new float[cap];
             a = new float[cap];
             b = new float[cap];
-            head = new float[rows * decoderHead.m()];
-            int sig = heteroscedastic ? rows * dPad : 0;
-            sigma = new float[sig];
-            logSigma = new float[sig];
-            invSigma = new float[sig];
+            deriv = activation == Activation.SOFTPLUS ? new float[cap] : null;
+            int n = rows * dPad;
+            x = new float[n];
+            mu = new float[n];
+            residualSquares = new float[n];
+            int s = heteroscedastic() ? n : 0;
+            sigma = new float[s];
+            logSigma = new float[s];
+            sigmaPre = new float[s];
+            gate = new float[s];
         }
     }
 
@@ -169,57 +187,80 @@ final class ScoringNetwork {
         for (int j = 0; j < d; j++) {
             t.in[j] = (float) x[j];
         }
-        float[] cur = t.in;
-        int curStride = d;
-        float[] next = t.a;
-        for (Layer l : encoder) {
-            TileKernels.dense(cur, curStride, 1, l.n(), l.w(), l.b(), l.m(), next);
-            activate(next, l.m());
-            cur = next;
-            curStride = l.m();
-            next = next == t.a ? t.b : t.a;
-        }
-        Layer h = encoderHead;
-        TileKernels.dense(cur, curStride, 1, h.n(), h.w(), h.b(), h.m(), t.encHead);
+        float[] cur = forward(encoder, t.in, d, 1, t);
+        int stride = encoder.length == 0 ? d : encoder[encoder.length - 1].m();
+        dense(encoderMu, cur, stride, 1, t.encMu);
+        dense(encoderSigma, cur, stride, 1, t.encSigmaPre);
+        float floor = (float) VaeConfig.ENCODER_SIGMA_MIN;
         for (int j = 0; j < k; j++) {
-            muOut[j] = t.encHead[j];
-            sigmaOut[j] =
-                    FloatApprox.softplus(t.encHead[kPad + j]) + (float) VaeConfig.ENCODER_SIGMA_MIN;
+            muOut[j] = t.encMu[j];
+            sigmaOut[j] = FloatMath.softplus(t.encSigmaPre[j]) + floor;
         }
     }
 
     /**
      * Decoder for a tile of {@code rows} latent vectors ({@code z} is rows x k, row-major): mu_x
-     * into {@link Tile#head} and, when heteroscedastic, sigma, log sigma and 1/sigma into the
-     * tile's sigma arrays.
+     * into {@link Tile#mu} and, when heteroscedastic, sigma and log sigma into {@link Tile#sigma}
+     * and {@link Tile#logSigma}.
      */
     void decode(float[] z, int rows, Tile t) {
         if (rows > t.rows) {
             throw new IllegalArgumentException("tile holds " + t.rows + " rows, got " + rows);
         }
-        float[] cur = z;
-        int curStride = k;
-        float[] next = t.a;
-        for (Layer l : decoder) {
-            TileKernels.dense(cur, curStride, rows, l.n(), l.w(), l.b(), l.m(), next);
-            activate(next, rows * l.m());
-            cur = next;
-            curStride = l.m();
-            next = next == t.a ? t.b : t.a;
-        }
-        Layer h = decoderHead;
-        TileKernels.dense(cur, curStride, rows, h.n(), h.w(), h.b(), h.m(), t.head);
-        if (heteroscedastic) {
-            TileKernels.sigmaHead(
-                    t.head, rows, h.m(), dPad, dPad, sigmaMin, t.sigma, t.logSigma, t.invSigma);
+        float[] cur = forward(decoder, z, k, rows, t);
+        int stride = decoder.length == 0 ? k : decoder[decoder.length - 1].m();
+        dense(decoderMu, cur, stride, rows, t.mu);
+        if (decoderSigma != null) {
+            int n = rows * dPad;
+            dense(decoderSigma, cur, stride, rows, t.sigmaPre);
+            ops.softplusSigmoid(t.sigmaPre, t.sigma, t.gate, 0, n, sigmaMin);
+            ops.log(t.sigma, 0, n, t.logSigma, 0);
         }
     }
 
-    private void activate(float[] v, int len) {
-        switch (activation) {
-            case TANH -> TileKernels.tanh(v, len);
-            case RELU -> TileKernels.relu(v, len);
-            case SOFTPLUS -> TileKernels.softplus(v, len);
+    /**
+     * {@link Tile#residualSquares} = ((x - mu) / sigma)^2 for the event {@code x} against each of
+     * the tile's first {@code rows} decoded rows.
+     */
+    void residuals(double[] x, int rows, Tile t) {
+        for (int j = 0; j < d; j++) {
+            t.x[j] = (float) x[j];
         }
+        for (int r = 1; r < rows; r++) {
+            System.arraycopy(t.x, 0, t.x, r * dPad, dPad);
+        }
+        ops.residualSquares(
+                t.x,
+                t.mu,
+                decoderSigma != null ? t.sigma : null,
+                sharedInvSigma,
+                0,
+                rows,
+                dPad,
+                t.residualSquares,
+                0);
+    }
+
+    /**
+     * The hidden layers on {@code rows} rows of {@code in}; returns the buffer holding the output.
+     */
+    private float[] forward(Layer[] layers, float[] in, int inStride, int rows, Tile t) {
+        float[] cur = in;
+        int stride = inStride;
+        float[] next = t.a;
+        for (Layer l : layers) {
+            dense(l, cur, stride, rows, t.pre);
+            ops.activate(activation, t.pre, next, t.deriv, 0, rows * l.m());
+            cur = next;
+            stride = l.m();
+            next = next == t.a ? t.b : t.a;
+        }
+        return cur;
+    }
+
+    private void dense(Layer l, float[] in, int inStride, int rows, float[] out) {
+        ops.gemm(
+                in, 0, inStride, 1, rows, l.n(), l.w(), 0, l.m(), out, 0, l.m(), l.m(), l.b(), 0,
+                0);
     }
 }

@@ -3,6 +3,7 @@ package io.vaeanomaly.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vaeanomaly.kernel.KernelOps;
 import io.vaeanomaly.model.DecoderVariance;
 import io.vaeanomaly.model.GaussianNoise;
 import io.vaeanomaly.model.Precision;
@@ -191,5 +192,19 @@ class ReconstructionScorerTest {
             sum += Math.exp(t - max);
         }
         return max + Math.log(sum / l);
+    }
+
+    @Test
+    void scalarAndVectorKernelsGiveBitIdenticalScores() {
+        KernelOps vector = KernelOps.vector().orElseThrow(); // surefire adds the module
+        for (ScoreMode mode : ScoreMode.values()) {
+            Score[] v = new ReconstructionScorer(vae, 16, mode, 3, 1, vector).score(rows);
+            Score[] s =
+                    new ReconstructionScorer(vae, 16, mode, 3, 1, KernelOps.scalar()).score(rows);
+            for (int i = 0; i < rows.length; i++) {
+                assertThat(v[i].logProb()).as("%s row %d", mode, i).isEqualTo(s[i].logProb());
+                assertThat(v[i].contributions()).isEqualTo(s[i].contributions());
+            }
+        }
     }
 }

@@ -3,12 +3,14 @@ package io.vaeanomaly.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vaeanomaly.kernel.KernelOps;
 import io.vaeanomaly.model.Activation;
 import io.vaeanomaly.model.DecoderVariance;
 import io.vaeanomaly.model.Precision;
 import io.vaeanomaly.model.Vae;
 import io.vaeanomaly.model.VaeConfig;
 import io.vaeanomaly.model.VaeParameters;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -103,26 +105,32 @@ class ScoringNetworkTest {
             }
         }
         net.decode(z, ROWS, tile);
+        double[] event = new double[D];
+        for (int j = 0; j < D; j++) {
+            event[j] = rnd.nextGaussian();
+        }
+        net.residuals(event, ROWS, tile);
         Vae.DecoderPass dec = vae.decode(Nd4j.create(zd));
         INDArray sigmaX = dec.sigmaX;
         for (int r = 0; r < ROWS; r++) {
             for (int j = 0; j < D; j++) {
                 double m = dec.muX.getDouble(r, j);
-                assertThat((double) tile.head[r * net.headStride() + j])
+                assertThat((double) tile.mu[r * net.stride() + j])
                         .as("%s mu_x[%d][%d]", what, r, j)
                         .isCloseTo(m, within(TOL * (1 + Math.abs(m))));
                 double s = sigmaX.rows() == 1 ? sigmaX.getDouble(0, j) : sigmaX.getDouble(r, j);
+                double t = (event[j] - m) / s;
+                assertThat((double) tile.residualSquares[r * net.stride() + j])
+                        .as("%s residual^2[%d][%d]", what, r, j)
+                        .isCloseTo(t * t, within(TOL * (1 + t * t)));
                 if (net.heteroscedastic()) {
-                    int g = r * net.sigmaStride() + j;
+                    int g = r * net.stride() + j;
                     assertThat((double) tile.sigma[g])
                             .as("%s sigma_x[%d][%d]", what, r, j)
                             .isCloseTo(s, within(TOL * s));
                     assertThat((double) tile.logSigma[g])
                             .as("%s log sigma_x", what)
                             .isCloseTo(Math.log(s), within(TOL * (1 + Math.abs(Math.log(s)))));
-                    assertThat((double) tile.invSigma[g])
-                            .as("%s 1/sigma_x", what)
-                            .isCloseTo(1 / s, within(TOL / s));
                 } else {
                     assertThat(net.sharedSigma[j])
                             .as("%s shared sigma_x", what)
@@ -148,5 +156,58 @@ class ScoringNetworkTest {
             out.put(e.getKey(), v);
         }
         return VaeParameters.fromArrays(cfg, out);
+    }
+
+    @Test
+    void aRowDecodesTheSameAloneAsInATileAndOnScalarAsOnVectorKernels() {
+        KernelOps vector = KernelOps.vector().orElseThrow(); // surefire adds the module
+        for (DecoderVariance variance : DecoderVariance.values()) {
+            VaeConfig cfg =
+                    VaeConfig.builder(D)
+                            .hidden(24, 16)
+                            .latentDim(K)
+                            .decoderVariance(variance)
+                            .build();
+            Random rnd = new Random(17);
+            Vae vae = new Vae(cfg, randomParameters(cfg, rnd));
+            ScoringNetwork net = new ScoringNetwork(vae, vector);
+            ScoringNetwork.Tile tile = net.newTile(ROWS);
+            ScoringNetwork scalarNet = new ScoringNetwork(vae, KernelOps.scalar());
+            ScoringNetwork.Tile scalarTile = scalarNet.newTile(ROWS);
+            ScoringNetwork.Tile one = net.newTile(1);
+            float[] z = new float[ROWS * K];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (float) rnd.nextGaussian();
+            }
+            double[] x = new double[D];
+            for (int j = 0; j < D; j++) {
+                x[j] = rnd.nextGaussian();
+            }
+            net.decode(z, ROWS, tile);
+            net.residuals(x, ROWS, tile);
+            scalarNet.decode(z, ROWS, scalarTile);
+            scalarNet.residuals(x, ROWS, scalarTile);
+            assertThat(tile.mu).as("%s scalar vs vector mu", variance).isEqualTo(scalarTile.mu);
+            assertThat(tile.logSigma).isEqualTo(scalarTile.logSigma);
+            assertThat(tile.residualSquares).isEqualTo(scalarTile.residualSquares);
+            int w = net.stride();
+            for (int r = 0; r < ROWS; r++) {
+                net.decode(Arrays.copyOfRange(z, r * K, (r + 1) * K), 1, one);
+                net.residuals(x, 1, one);
+                assertThat(one.mu)
+                        .as("%s row %d alone vs in the tile", variance, r)
+                        .isEqualTo(Arrays.copyOfRange(tile.mu, r * w, (r + 1) * w));
+                assertThat(one.residualSquares)
+                        .isEqualTo(Arrays.copyOfRange(tile.residualSquares, r * w, (r + 1) * w));
+            }
+            float[] mu = new float[K];
+            float[] sigma = new float[K];
+            float[] mu2 = new float[K];
+            float[] sigma2 = new float[K];
+            net.encode(x, mu, sigma, tile);
+            scalarNet.encode(x, mu2, sigma2, scalarTile);
+            assertThat(mu).isEqualTo(mu2);
+            assertThat(sigma).isEqualTo(sigma2);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.vaeanomaly.cli;
 
 import io.vaeanomaly.diagnostics.Verdict;
+import io.vaeanomaly.kernel.KernelOps;
+import io.vaeanomaly.kernel.TrainingKernel;
 import io.vaeanomaly.model.Activation;
 import io.vaeanomaly.model.DecoderVariance;
 import io.vaeanomaly.model.GaussianNoise;
@@ -10,7 +12,6 @@ import io.vaeanomaly.model.VaeConfig;
 import io.vaeanomaly.model.VaeParameters;
 import io.vaeanomaly.score.ReconstructionScorer;
 import io.vaeanomaly.score.ScoreMode;
-import io.vaeanomaly.train.AdamOptimizer;
 import io.vaeanomaly.train.Trainer;
 import io.vaeanomaly.train.TrainingRecipe;
 import io.vaeanomaly.train.TrainingResult;
@@ -59,8 +60,9 @@ import picocli.CommandLine.Option;
  *       p(x|z_l)) with L=16 samples per event, on batches of 256 events. Ours additionally splits
  *       every score into per-feature contributions and picks the top 3 features.
  *   <li><b>Training work.</b> One optimizer step on a batch of 256, one latent sample per row,
- *       Adam: DL4J's {@code pretrainLayer} on the VAE layer, ours the forward pass, backward pass,
- *       gradient-norm clipping and Adam step.
+ *       Adam: DL4J's {@code pretrainLayer} on the VAE layer, ours one step of the fused training
+ *       kernel ({@link TrainingKernel}: forward pass, backward pass, gradient-norm clipping and
+ *       Adam, with the batch and its noise copied in).
  *   <li><b>Threads.</b> The same number on both sides ({@code --threads}, default all cores). DL4J
  *       gets one network clone per thread and ND4J is set to one thread per call, so N clones use N
  *       cores without OpenMP/BLAS oversubscription (which measured several times slower per core);
@@ -87,6 +89,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Calls every thread makes before timing starts, even when --seconds has passed. */
     private static final int MIN_WARMUP = 40;
+
+    private final List<TrainingKernel> kernels =
+            java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Option(names = "--features", defaultValue = "38", description = "d (${DEFAULT-VALUE}).")
     int d;
@@ -198,7 +203,14 @@ public final class BenchCommand implements Callable<Integer> {
                                             0, ndBatches[(i + t) % ndBatches.length]);
                                     return batch;
                                 });
-        double ourTraining = measure("our training", n, t -> trainingSteps(ours, rowBatches, t));
+        double ourTraining;
+        try {
+            ourTraining = measure("our training", n, t -> trainingSteps(ours, rowBatches, t));
+        } finally {
+            for (TrainingKernel k : kernels) {
+                k.close();
+            }
+        }
 
         System.out.printf(
                 "scoring : ours %,.0f events/s, DL4J %,.0f events/s -> %.1fx (ours per-feature"
@@ -213,12 +225,12 @@ public final class BenchCommand implements Callable<Integer> {
         int epochs = 0;
         if (convergeRows > 0) {
             double[][] rows = BenchData.generate(convergeRows, d, DATA_SEED);
-            TrainingRecipe recipe = TrainingRecipe.defaults();
+            TrainingRecipe recipe = TrainingRecipe.defaults().toBuilder().threads(n).build();
             System.err.printf("training to convergence on %,d x %d rows ...%n", convergeRows, d);
             long t0 = System.nanoTime();
             TrainingResult result;
-            try (ProgressBar bar =
-                    new ProgressBar("training", (long) recipe.maxEpochs() * recipe.restarts())) {
+            long budget = (long) recipe.epochBudget(recipe.trainRows(rows.length));
+            try (ProgressBar bar = new ProgressBar("training", budget * recipe.restarts())) {
                 result =
                         new Trainer()
                                 .train(
@@ -371,30 +383,25 @@ public final class BenchCommand implements Callable<Integer> {
         };
     }
 
-    /** One optimizer step per call on this thread's own copy of the model. */
+    /**
+     * One optimizer step per call on this thread's own fused training kernel (one kernel thread, as
+     * each DL4J clone gets one ND4J thread): rows and noise in, forward, backward, gradient
+     * clipping and Adam.
+     */
     private Work trainingSteps(Vae shared, double[][][] rowBatches, int thread) {
-        Vae vae = shared.copy();
-        VaeParameters params = vae.parameters();
-        AdamOptimizer adam = new AdamOptimizer(params);
-        VaeParameters grad = params.zerosLike();
+        TrainingKernel kernel = new TrainingKernel(shared.config(), batch, 1, KernelOps.get());
+        kernels.add(kernel);
+        kernel.load(shared.parameters());
         GaussianNoise noise = new GaussianNoise(3 + thread);
-        INDArray[] xs = new INDArray[rowBatches.length];
-        for (int b = 0; b < xs.length; b++) {
-            xs[b] = Nd4j.create(rowBatches[b]).castTo(DataType.FLOAT);
-        }
-        double[] eps = new double[batch * latent];
+        float[] eps = new float[batch * latent];
         return i -> {
-            INDArray x = xs[(i + thread) % xs.length];
-            noise.fill(eps);
-            INDArray e = Nd4j.create(eps, new long[] {batch, latent}, DataType.FLOAT);
-            Vae.StepResult r = vae.lossAndGradients(x, e, 1.0, 0.1);
-            grad.assign(r.gradients());
-            INDArray gf = grad.flat();
-            double norm = gf.norm2Number().doubleValue();
-            if (norm > 10) {
-                gf.muli(10 / norm);
+            double[][] rows = rowBatches[(i + thread) % rowBatches.length];
+            for (int r = 0; r < batch; r++) {
+                kernel.setRow(r, rows[r]);
             }
-            adam.step(params, gf, 1e-3);
+            noise.fill(eps);
+            kernel.setNoise(eps, batch);
+            kernel.step(batch, 1.0, 0.1, 1e-3, 10.0);
             return batch;
         };
     }
