@@ -15,7 +15,7 @@ class RunCommandTest {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("run", "--set", "kafka.bootstrap-servers=localhost:9092",
-                "--set", "training.epochs=0");
+                "--set", "training.epochs=-1");
         assertThat(code).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains("kafka.input-topic").contains("training.epochs");
     }
