@@ -11,6 +11,7 @@ import io.vaeanomaly.train.TrainingRecipe;
 import io.vaeanomaly.train.TrainingReport;
 import io.vaeanomaly.train.TrainingResult;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Turns a sample of raw rows into a challenger {@link DetectorModel}: fits and freezes the
@@ -24,23 +25,42 @@ public final class ChallengerTrainer {
         this.settings = settings;
     }
 
-    /** Result of one training. */
+    /**
+     * Result of one training.
+     *
+     * @param challenger the trained model, empty when training was not usable
+     * @param report the training report
+     * @param sample the rows trained on
+     * @param finishedAtMs when training finished (epoch ms, from the trainer's clock), also for an
+     *     unusable training; the challenger's provenance carries the same time
+     */
     public record Outcome(
-            Optional<DetectorModel> challenger, TrainingReport report, double[][] sample) {}
+            Optional<DetectorModel> challenger,
+            TrainingReport report,
+            double[][] sample,
+            long finishedAtMs) {}
 
     /**
      * Trains on {@code sample} (raw rows).
      *
      * @param seedOffset varies the recipe seed per model version
-     * @param trainedAtMs stamped into the provenance
+     * @param trainedAtMs stamped into the provenance as the finishing time (a fixed value, e.g.
+     *     0 for reproducible output; {@link #train(double[][], long, LongSupplier,
+     *     TrainingListener)} reads a clock instead)
      */
     public Outcome train(double[][] sample, long seedOffset, long trainedAtMs) {
-        return train(sample, seedOffset, trainedAtMs, TrainingListener.NONE);
+        return train(sample, seedOffset, () -> trainedAtMs, TrainingListener.NONE);
     }
 
-    /** As {@link #train(double[][], long, long)}, reporting every epoch to {@code listener}. */
+    /**
+     * Trains on {@code sample} (raw rows), reporting every epoch to {@code listener}.
+     *
+     * @param seedOffset varies the recipe seed per model version
+     * @param clock read once training has finished (epoch ms), for the provenance and
+     *     {@link Outcome#finishedAtMs()}
+     */
     public Outcome train(
-            double[][] sample, long seedOffset, long trainedAtMs, TrainingListener listener) {
+            double[][] sample, long seedOffset, LongSupplier clock, TrainingListener listener) {
         int d = sample[0].length;
         Normalizer stats = new Normalizer(d);
         stats.updateAll(sample);
@@ -55,8 +75,11 @@ public final class ChallengerTrainer {
         TrainingResult result =
                 new Trainer().train(normalised, config, recipe, listener);
         TrainingReport report = result.report();
+        // After training, not before: the provenance and model events say "trained at" for the
+        // time the model became available (training can take minutes).
+        long trainedAtMs = clock.getAsLong();
         if (!result.usable()) {
-            return new Outcome(Optional.empty(), report, sample);
+            return new Outcome(Optional.empty(), report, sample, trainedAtMs);
         }
         var held = report.finalHeldOut();
         Provenance provenance =
@@ -91,6 +114,6 @@ public final class ChallengerTrainer {
                         settings.threshold().calibrate(logProbs),
                         settings.scoring(),
                         provenance);
-        return new Outcome(Optional.of(model), report, sample);
+        return new Outcome(Optional.of(model), report, sample, trainedAtMs);
     }
 }

@@ -6,11 +6,19 @@ import io.vaeanomaly.score.ReconstructionScorer;
 import io.vaeanomaly.score.Score;
 import io.vaeanomaly.threshold.Decision;
 import io.vaeanomaly.threshold.Threshold;
+import java.util.HashSet;
+import java.util.List;
 
 /**
  * One deployable model version: the normaliser frozen at training time, the VAE, the threshold
- * (whose streaming state moves on as events are observed), scoring settings and provenance. The
- * data path reads in one direction: raw features, normalise, score, decide.
+ * (whose streaming state moves on as events are observed), scoring settings, provenance and the
+ * names of its input features. The data path reads in one direction: raw features, normalise,
+ * score, decide.
+ *
+ * <p>Feature names say which value goes where: a model trained on columns {@code [cpu, mem]}
+ * scores {@code [mem, cpu]} wrongly without any error, so readers of input match columns by
+ * these names. They are empty for models from before names were recorded (model file format
+ * version 1) and for models built without them.
  *
  * <p>Not thread-safe: the scorer reuses buffers and a streaming threshold learns. Give every
  * thread its own {@link #copy()}.
@@ -21,14 +29,31 @@ public final class DetectorModel {
     private final Threshold threshold;
     private final ScoringSettings scoring;
     private final Provenance provenance;
+    private final List<String> featureNames;
     private final ReconstructionScorer scorer;
 
+    /** A model without feature names. */
     public DetectorModel(
             FrozenNormalizer normalizer,
             Vae vae,
             Threshold threshold,
             ScoringSettings scoring,
             Provenance provenance) {
+        this(normalizer, vae, threshold, scoring, provenance, List.of());
+    }
+
+    /**
+     * @param featureNames names of the model's input features in input order (one per input
+     *     dimension, distinct), or empty when unknown
+     */
+    public DetectorModel(
+            FrozenNormalizer normalizer,
+            Vae vae,
+            Threshold threshold,
+            ScoringSettings scoring,
+            Provenance provenance,
+            List<String> featureNames) {
+        this.featureNames = checkNames(featureNames, vae.config().inputDim());
         if (normalizer.dimension() != vae.config().inputDim()) {
             throw new IllegalArgumentException(
                     "normalizer dimension "
@@ -79,9 +104,34 @@ public final class DetectorModel {
         return out;
     }
 
+    private static List<String> checkNames(List<String> names, int inputDim) {
+        List<String> copy = List.copyOf(names);
+        if (copy.isEmpty()) {
+            return copy;
+        }
+        if (copy.size() != inputDim) {
+            throw new IllegalArgumentException(copy.size() + " feature names " + copy
+                    + " for a model with input dimension " + inputDim);
+        }
+        if (new HashSet<>(copy).size() != copy.size()) {
+            throw new IllegalArgumentException("duplicate feature names: " + copy);
+        }
+        return copy;
+    }
+
     /** A copy with its own threshold state and scorer buffers (parameters are shared read-only). */
     public DetectorModel copy() {
-        return new DetectorModel(normalizer, vae, threshold.copy(), scoring, provenance);
+        return new DetectorModel(
+                normalizer, vae, threshold.copy(), scoring, provenance, featureNames);
+    }
+
+    /**
+     * The same model with the names of its input features.
+     *
+     * @throws IllegalArgumentException unless there is one distinct name per input dimension
+     */
+    public DetectorModel withFeatureNames(List<String> names) {
+        return new DetectorModel(normalizer, vae, threshold, scoring, provenance, names);
     }
 
     /** The same model with another version number (promotion assigns versions). */
@@ -101,7 +151,8 @@ public final class DetectorModel {
                         p.heldoutElbo(),
                         p.heldoutIwae(),
                         p.activeUnits(),
-                        p.epochs()));
+                        p.epochs()),
+                featureNames);
     }
 
     public FrozenNormalizer normalizer() {
@@ -130,5 +181,10 @@ public final class DetectorModel {
 
     public int inputDim() {
         return vae.config().inputDim();
+    }
+
+    /** Names of the input features in input order; empty when the model does not know them. */
+    public List<String> featureNames() {
+        return featureNames;
     }
 }

@@ -1,10 +1,12 @@
 package io.vaeanomaly.detect;
 
 import io.vaeanomaly.feature.Shingler;
+import io.vaeanomaly.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The ingest, score, retrain cycle of one stream: the same code runs in the Flink job (per key, or
@@ -17,12 +19,18 @@ import java.util.Optional;
  * reproducible at exact event counts) or outside ({@link #pollTrainingTask} hands out a
  * self-contained task; {@link #complete} applies its outcome on the owner's thread).
  *
+ * <p>Feature names: the owner pins the names of the events' features once
+ * ({@link #admitFeatureNames}); every model this detector promotes then carries them (shingled:
+ * {@link Shingler#names}), so the model says which value goes where, and events with other names
+ * can be turned away instead of being scored by a model that never saw them.
+ *
  * <p>Not thread-safe; owned by one task thread.
  */
 public final class OnlineDetector {
     private final DetectorSettings settings;
     private final PromotionGate gate;
     private final boolean synchronous;
+    private final LongSupplier clock;
     private SampleBuffer sample;
     private Shingler shingler;
     private DetectorModel champion;
@@ -30,6 +38,8 @@ public final class OnlineDetector {
     private long eventsAtLastTraining;
     private long trainings;
     private boolean trainingInFlight;
+    private boolean trainingRequested;
+    private List<String> featureNames = List.of();
     private final List<ModelEvent> pendingEvents = new ArrayList<>();
 
     /**
@@ -37,6 +47,25 @@ public final class OnlineDetector {
      *     the caller runs tasks from {@link #pollTrainingTask}
      */
     public OnlineDetector(DetectorSettings settings, boolean synchronous) {
+        this(settings, synchronous, defaultClock(synchronous));
+    }
+
+    /**
+     * The clock of the one-argument forms: 0 when synchronous, so that reproducible runs stay
+     * bit-identical, and the wall clock otherwise.
+     */
+    public static LongSupplier defaultClock(boolean synchronous) {
+        return synchronous ? () -> 0L : System::currentTimeMillis;
+    }
+
+    /**
+     * @param synchronous as above
+     * @param clock epoch ms, read when a training finishes, for the model's provenance and its
+     *     model event (the one-argument form uses 0 when synchronous, so that reproducible runs
+     *     stay bit-identical, and the wall clock otherwise)
+     */
+    public OnlineDetector(DetectorSettings settings, boolean synchronous, LongSupplier clock) {
+        this.clock = clock;
         this.settings = settings;
         this.synchronous = synchronous;
         this.gate = new PromotionGate(settings.promotionTolerance());
@@ -52,17 +81,18 @@ public final class OnlineDetector {
         private final ChallengerTrainer trainer;
         private final double[][] rows;
         private final long seedOffset;
-        private final boolean deterministic;
+        private final LongSupplier clock;
 
-        TrainingTask(ChallengerTrainer trainer, double[][] rows, long seedOffset, boolean det) {
+        TrainingTask(ChallengerTrainer trainer, double[][] rows, long seedOffset,
+                LongSupplier clock) {
             this.trainer = trainer;
             this.rows = rows;
             this.seedOffset = seedOffset;
-            this.deterministic = det;
+            this.clock = clock;
         }
 
         public ChallengerTrainer.Outcome run() {
-            return trainer.train(rows, seedOffset, deterministic ? 0 : System.currentTimeMillis());
+            return trainer.train(rows, seedOffset, clock, TrainingListener.NONE);
         }
 
         public int rows() {
@@ -87,7 +117,8 @@ public final class OnlineDetector {
                     runInline();
                     continue;
                 }
-                end = (int) Math.min(rawRows.length, i + untilDue);
+                // untilDue is Long.MAX_VALUE when no training is due: i + untilDue would overflow.
+                end = i + (int) Math.min(rawRows.length - i, untilDue);
             }
             processChunk(rawRows, i, end, out);
             i = end;
@@ -152,6 +183,9 @@ public final class OnlineDetector {
         if (trainingInFlight) {
             return Long.MAX_VALUE;
         }
+        if (trainingRequested && champion != null) {
+            return 0;
+        }
         if (champion == null && trainings == 0) {
             return settings.warmupEvents() - eventsSeen;
         }
@@ -163,6 +197,19 @@ public final class OnlineDetector {
             return Long.MAX_VALUE;
         }
         return eventsAtLastTraining + settings.retrainEveryEvents() - eventsSeen;
+    }
+
+    /**
+     * Asks for a retraining as soon as possible, whatever the event count (a time-based
+     * trigger): the next {@link #pollTrainingTask}, or when synchronous the next {@link #process}
+     * call (also with no rows), starts it. A training in flight first completes. Ignored before
+     * the first model, whose training the warm-up decides. Not part of the written state: after
+     * a restore the caller's trigger asks again.
+     */
+    public void requestTraining() {
+        if (champion != null) {
+            trainingRequested = true;
+        }
     }
 
     private void runInline() {
@@ -180,10 +227,11 @@ public final class OnlineDetector {
 
     private TrainingTask newTask() {
         trainingInFlight = true;
+        trainingRequested = false;
         eventsAtLastTraining = eventsSeen;
         trainings++;
         return new TrainingTask(
-                new ChallengerTrainer(settings), sample.snapshot(), trainings, synchronous);
+                new ChallengerTrainer(settings), sample.snapshot(), trainings, clock);
     }
 
     /** Applies a training outcome: promote or reject. Returns the model event it produced. */
@@ -197,6 +245,10 @@ public final class OnlineDetector {
         if (decision.promote()) {
             kind = champion == null ? ModelEvent.Outcome.INITIAL : ModelEvent.Outcome.PROMOTED;
             champion = challenger.withVersion(version + 1);
+            if (!featureNames.isEmpty()) {
+                champion = champion.withFeatureNames(
+                        Shingler.names(featureNames, settings.shingleSize()));
+            }
             version++;
         } else {
             kind = ModelEvent.Outcome.REJECTED;
@@ -214,7 +266,7 @@ public final class OnlineDetector {
                         held == null ? Double.NaN : held.iwae(),
                         held == null ? Double.NaN : held.kl(),
                         held == null ? 0 : held.activeUnits(),
-                        challenger == null ? 0 : challenger.provenance().trainedAtMs());
+                        outcome.finishedAtMs());
         pendingEvents.add(ev);
         return ev;
     }
@@ -224,6 +276,26 @@ public final class OnlineDetector {
         List<ModelEvent> out = List.copyOf(pendingEvents);
         pendingEvents.clear();
         return out;
+    }
+
+    /**
+     * Pins the names of the events' features at the first call (the detector and every model it
+     * promotes are then tied to them); later calls tell whether {@code names} are the pinned
+     * ones, in the same order.
+     *
+     * @return whether events with these feature names belong to this detector
+     */
+    public boolean admitFeatureNames(List<String> names) {
+        if (featureNames.isEmpty()) {
+            featureNames = List.copyOf(names);
+            return true;
+        }
+        return featureNames.equals(names);
+    }
+
+    /** The pinned names of the events' features; empty until {@link #admitFeatureNames}. */
+    public List<String> featureNames() {
+        return featureNames;
     }
 
     /** The champion, if any. */
@@ -244,8 +316,9 @@ public final class OnlineDetector {
     }
 
     /**
-     * The whole state, for persistence: counters, champion, training sample, shingle window. A
-     * training in flight is not part of it: after a restore it starts again when due.
+     * The whole state, for persistence: counters, champion, training sample, shingle window and
+     * the pinned feature names. A training in flight is not part of it: after a restore it starts
+     * again when due; neither is a requested training (the caller's trigger asks again).
      *
      * @param eventsSeen events processed
      * @param eventsAtLastTraining event count when the last training started
@@ -253,13 +326,20 @@ public final class OnlineDetector {
      * @param champion the champion, or null before the first model
      * @param sample the training sample
      * @param shingler the shingle window, or null before the first event (or without shingles)
+     * @param featureNames the pinned names of the events' features, empty when not pinned yet
      */
     public record State(long eventsSeen, long eventsAtLastTraining, long trainings,
-            DetectorModel champion, SampleBuffer sample, Shingler shingler) {}
+            DetectorModel champion, SampleBuffer sample, Shingler shingler,
+            List<String> featureNames) {
+        public State {
+            featureNames = List.copyOf(featureNames);
+        }
+    }
 
     /** This detector's state (live objects: persist them, do not modify them). */
     public State state() {
-        return new State(eventsSeen, eventsAtLastTraining, trainings, champion, sample, shingler);
+        return new State(eventsSeen, eventsAtLastTraining, trainings, champion, sample, shingler,
+                featureNames);
     }
 
     /**
@@ -269,19 +349,29 @@ public final class OnlineDetector {
      */
     public static OnlineDetector restore(DetectorSettings settings, boolean synchronous,
             State state) {
+        return restore(settings, synchronous, defaultClock(synchronous), state);
+    }
+
+    /**
+     * As {@link #restore(DetectorSettings, boolean, State)} with the training clock (see the
+     * constructor).
+     */
+    public static OnlineDetector restore(DetectorSettings settings, boolean synchronous,
+            LongSupplier clock, State state) {
         if (state.eventsSeen() < 0 || state.eventsAtLastTraining() < 0
                 || state.eventsAtLastTraining() > state.eventsSeen() || state.trainings() < 0) {
             throw new IllegalArgumentException(state.eventsSeen() + " events seen, last"
                     + " training at " + state.eventsAtLastTraining() + ", " + state.trainings()
                     + " trainings");
         }
-        OnlineDetector d = new OnlineDetector(settings, synchronous);
+        OnlineDetector d = new OnlineDetector(settings, synchronous, clock);
         d.eventsSeen = state.eventsSeen();
         d.eventsAtLastTraining = state.eventsAtLastTraining();
         d.trainings = state.trainings();
         d.champion = state.champion();
         d.sample = state.sample();
         d.shingler = state.shingler();
+        d.featureNames = state.featureNames();
         return d;
     }
 }

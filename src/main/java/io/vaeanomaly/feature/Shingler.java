@@ -1,6 +1,8 @@
 package io.vaeanomaly.feature;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Sliding window over the last {@code width} observations of a stream, flattened into one vector
@@ -136,6 +138,27 @@ public final class Shingler {
         c.head = head;
         c.filled = filled;
         return c;
+    }
+
+    /**
+     * Names of a shingle's values in its layout, from the names of one step's values: the latest
+     * step keeps the plain names, earlier ones get {@code [t-k]} ({@code cpu[t-2], mem[t-2],
+     * cpu[t-1], mem[t-1], cpu, mem} for width 3). With width 1, the names themselves.
+     */
+    public static List<String> names(List<String> stepNames, int width) {
+        if (width < 1) {
+            throw new IllegalArgumentException("width must be >= 1, got " + width);
+        }
+        if (width == 1) {
+            return List.copyOf(stepNames);
+        }
+        List<String> out = new ArrayList<>(stepNames.size() * width);
+        for (int back = width - 1; back >= 0; back--) {
+            for (String n : stepNames) {
+                out.add(back == 0 ? n : n + "[t-" + back + "]");
+            }
+        }
+        return out;
     }
 
     /**

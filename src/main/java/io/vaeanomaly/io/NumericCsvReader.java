@@ -40,6 +40,33 @@ public final class NumericCsvReader {
         return new NumericCsvReader(List.copyOf(numeric), List.copyOf(kept));
     }
 
+    /**
+     * The column names of the file's header row (trimmed, byte-order mark removed).
+     *
+     * @throws InputFormatException naming the file if it is missing, unreadable or empty
+     */
+    public static List<String> header(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String headerLine = in.readLine();
+            if (headerLine == null) {
+                throw new InputFormatException(file, 1, "empty file, expected a header row");
+            }
+            return splitHeader(headerLine);
+        } catch (NoSuchFileException e) {
+            throw new InputFormatException(file, 0, "file not found");
+        } catch (IOException e) {
+            throw new InputFormatException(file, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static List<String> splitHeader(String headerLine) {
+        String[] header = COMMA.split(stripBom(headerLine).trim(), -1);
+        for (int i = 0; i < header.length; i++) {
+            header[i] = header[i].trim();
+        }
+        return Arrays.asList(header);
+    }
+
     /** Reads the whole file. */
     public NumericTable read(Path file) {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -58,11 +85,8 @@ public final class NumericCsvReader {
         if (headerLine == null) {
             throw new InputFormatException(file, 1, "empty file, expected a header row");
         }
-        String[] header = COMMA.split(stripBom(headerLine).trim(), -1);
-        for (int i = 0; i < header.length; i++) {
-            header[i] = header[i].trim();
-        }
-        List<String> names = Arrays.asList(header);
+        List<String> names = splitHeader(headerLine);
+        String[] header = names.toArray(new String[0]);
         int[] keptIdx = indexesOf(file, names, keptColumns);
         List<String> numeric = new ArrayList<>();
         if (selectedColumns.isEmpty()) {

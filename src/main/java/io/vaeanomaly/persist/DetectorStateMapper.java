@@ -13,12 +13,17 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Writes and restores an {@link OnlineDetector} (the Flink job keeps one per key): a version
  * byte ({@link StateType#DETECTOR}), the event and training counters, the champion as a model
- * file ({@link ModelFile}), the training sample ({@link SampleBufferMapper}) and the shingle
- * window. The settings are not part of the state: they come from the job's configuration.
+ * file ({@link ModelFile}), the training sample ({@link SampleBufferMapper}), the shingle window
+ * and (since version 2) the pinned feature names. Version 1 state restores with no names pinned:
+ * the next event pins them again. The settings and the training clock are not part of the
+ * state: they come from the job's configuration.
  */
 public final class DetectorStateMapper {
     private DetectorStateMapper() {}
@@ -41,6 +46,10 @@ public final class DetectorStateMapper {
         if (s.shingler() != null) {
             FeatureStateMapper.write(s.shingler(), out);
         }
+        out.writeInt(s.featureNames().size());
+        for (String name : s.featureNames()) {
+            out.writeUTF(name);
+        }
     }
 
     /**
@@ -51,6 +60,15 @@ public final class DetectorStateMapper {
      */
     public static OnlineDetector read(DataInput in, DetectorSettings settings, boolean synchronous)
             throws IOException {
+        return read(in, settings, synchronous, OnlineDetector.defaultClock(synchronous));
+    }
+
+    /**
+     * As {@link #read(DataInput, DetectorSettings, boolean)}, with the clock the restored
+     * detector reads when a training finishes (see {@link OnlineDetector}'s constructor).
+     */
+    public static OnlineDetector read(DataInput in, DetectorSettings settings, boolean synchronous,
+            LongSupplier clock) throws IOException {
         int version = StateIo.readVersion(in, StateType.DETECTOR);
         return StateIo.guarded(StateType.DETECTOR, version, () -> {
             long[] counters = StateIo.part("counters",
@@ -65,7 +83,7 @@ public final class DetectorStateMapper {
                 });
                 try {
                     champion = ModelFile.fromBytes(m);
-                } catch (ModelFormatException e) {
+                } catch (StateFormatException e) {
                     throw new StateFormatException("champion model: " + e.getMessage(), e);
                 }
             }
@@ -74,8 +92,20 @@ public final class DetectorStateMapper {
             if (StateIo.part("shingle window flag", in::readBoolean)) {
                 shingler = FeatureStateMapper.readShingler(in);
             }
-            return OnlineDetector.restore(settings, synchronous, new OnlineDetector.State(
-                    counters[0], counters[1], counters[2], champion, sample, shingler));
+            List<String> names = version >= 2 ? readNames(in) : List.of();
+            return OnlineDetector.restore(settings, synchronous, clock, new OnlineDetector.State(
+                    counters[0], counters[1], counters[2], champion, sample, shingler, names));
+        });
+    }
+
+    private static List<String> readNames(DataInput in) throws IOException {
+        return StateIo.part("feature names", () -> {
+            int n = StateIo.readCount(in, "feature name count", StateIo.MAX_LENGTH);
+            List<String> names = new ArrayList<>(Math.min(n, 1024));
+            for (int i = 0; i < n; i++) {
+                names.add(in.readUTF());
+            }
+            return names;
         });
     }
 
@@ -98,7 +128,7 @@ public final class DetectorStateMapper {
             boolean synchronous) {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         try {
-            OnlineDetector d = read(in, settings, synchronous);
+            OnlineDetector d = read(in, settings, synchronous, OnlineDetector.defaultClock(synchronous));
             if (in.available() > 0) {
                 throw new StateFormatException(StateType.DETECTOR.description() + ": "
                         + in.available() + " unexpected bytes after the state");

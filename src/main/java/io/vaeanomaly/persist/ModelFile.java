@@ -1,5 +1,6 @@
 package io.vaeanomaly.persist;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
@@ -37,16 +40,23 @@ import java.util.zip.CRC32;
  * magic      8 bytes  "VAEANOM\0"
  * version    int      {@link #FORMAT_VERSION}
  * length     int      payload length
- * payload             config JSON (architecture + scoring), provenance JSON, normaliser,
- *                     parameter tensors (name, length, float64 values), threshold state
+ * payload             config JSON (architecture + scoring), provenance JSON, feature names
+ *                     (JSON array of strings, empty when unknown; since version 2), frozen
+ *                     normaliser ({@link FeatureStateMapper}), parameter tensors (name, length,
+ *                     float64 values), threshold state ({@link ThresholdMapper})
  * crc32      long     of the payload
  * </pre>
  *
  * Doubles are stored as IEEE-754 bits, so a model round-trips exactly. Any defect is reported as
- * a {@link ModelFormatException} that says what is wrong.
+ * a {@link ModelFormatException} that says what is wrong. Version 1 files (no feature names)
+ * still read, as models without names; files are always written in the current version.
  */
 public final class ModelFile {
-    public static final int FORMAT_VERSION = 1;
+    /** The version written ({@link StateType#MODEL}): 2 added the feature names. */
+    public static final int FORMAT_VERSION = StateType.MODEL.currentVersion();
+
+    /** The oldest version this build reads. */
+    public static final int OLDEST_READABLE_VERSION = StateType.MODEL.oldestVersion();
     private static final byte[] MAGIC = "VAEANOM\0".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,6 +69,7 @@ public final class ModelFile {
             DataOutputStream p = new DataOutputStream(payloadBytes);
             writeString(p, JSON.writeValueAsString(configJson(model)));
             writeString(p, JSON.writeValueAsString(model.provenance()));
+            writeString(p, JSON.writeValueAsString(model.featureNames()));
             FeatureStateMapper.write(model.normalizer(), p);
             LinkedHashMap<String, double[]> params = model.vae().parameters().toArrays();
             p.writeInt(params.size());
@@ -88,31 +99,37 @@ public final class ModelFile {
         }
     }
 
-    /** Reads a model from bytes produced by {@link #toBytes}. */
+    /**
+     * Reads a model from bytes produced by {@link #toBytes}, in any version this build reads.
+     * Every error names the version once it is known ({@code "model file v2: truncated"}); no
+     * model is returned unless all of it was read and the checksum matched.
+     */
     public static DetectorModel fromBytes(byte[] bytes) {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        int version;
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new ModelFormatException("not a vae-anomaly model file (bad magic bytes)");
             }
-            int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new ModelFormatException(
-                        "unsupported model format version "
-                                + version
-                                + " (this build reads version "
-                                + FORMAT_VERSION
-                                + ")");
-            }
+            version = in.readInt();
+        } catch (EOFException e) {
+            throw new ModelFormatException("truncated model file (" + bytes.length
+                    + " bytes, shorter than the header)", e);
+        } catch (IOException e) {
+            throw new ModelFormatException("unreadable model file: " + e.getMessage(), e);
+        }
+        if (!StateType.MODEL.reads(version)) {
+            throw new ModelFormatException("unsupported model format version " + version
+                    + " (this build reads " + StateType.MODEL.readableVersions() + ")");
+        }
+        String what = StateType.MODEL.describe(version);
+        try {
             int len = in.readInt();
             if (len < 0 || len > bytes.length) {
-                throw new ModelFormatException(
-                        "truncated model file: header announces "
-                                + len
-                                + " payload bytes, file has "
-                                + bytes.length);
+                throw new ModelFormatException(what + ": truncated: header announces " + len
+                        + " payload bytes, file has " + bytes.length);
             }
             byte[] payload = new byte[len];
             in.readFully(payload);
@@ -120,15 +137,21 @@ public final class ModelFile {
             CRC32 crc = new CRC32();
             crc.update(payload);
             if (crc.getValue() != stored) {
-                throw new ModelFormatException("corrupt model file: checksum mismatch");
+                throw new ModelFormatException(what + ": corrupt: checksum mismatch");
             }
-            return readPayload(new DataInputStream(new ByteArrayInputStream(payload)));
+            if (in.available() > 0) {
+                throw new ModelFormatException(what + ": corrupt: " + in.available()
+                        + " unexpected bytes after the checksum");
+            }
+            return readPayload(new DataInputStream(new ByteArrayInputStream(payload)), version);
+        } catch (ModelFormatException e) {
+            throw e;
         } catch (StateFormatException e) {
-            throw new ModelFormatException("corrupt model file: " + e.getMessage(), e);
+            throw new ModelFormatException(what + ": corrupt: " + e.getMessage(), e);
         } catch (EOFException e) {
-            throw new ModelFormatException("truncated model file", e);
+            throw new ModelFormatException(what + ": truncated", e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelFormatException("corrupt model file: " + e.getMessage(), e);
+            throw new ModelFormatException(what + ": corrupt: " + e.getMessage(), e);
         }
     }
 
@@ -164,9 +187,10 @@ public final class ModelFile {
         }
     }
 
-    private static DetectorModel readPayload(DataInputStream p) throws IOException {
+    private static DetectorModel readPayload(DataInputStream p, int version) throws IOException {
         ObjectNode cfg = (ObjectNode) JSON.readTree(readString(p));
         Provenance prov = JSON.readValue(readString(p), Provenance.class);
+        List<String> names = version >= 2 ? featureNames(readString(p)) : List.of();
         VaeConfig config = configFrom(cfg);
         ScoringSettings scoring =
                 new ScoringSettings(
@@ -193,7 +217,22 @@ public final class ModelFile {
             values.put(name, v);
         }
         Vae vae = new Vae(config, VaeParameters.fromArrays(config, values));
-        return new DetectorModel(normalizer, vae, ThresholdMapper.read(p), scoring, prov);
+        return new DetectorModel(normalizer, vae, ThresholdMapper.read(p), scoring, prov, names);
+    }
+
+    private static List<String> featureNames(String json) throws IOException {
+        JsonNode n = JSON.readTree(json);
+        if (n == null || !n.isArray()) {
+            throw new IOException("feature names are not a JSON array");
+        }
+        List<String> names = new ArrayList<>(n.size());
+        for (JsonNode e : n) {
+            if (!e.isTextual()) {
+                throw new IOException("a feature name is not a string: " + e);
+            }
+            names.add(e.asText());
+        }
+        return names;
     }
 
     private static ObjectNode configJson(DetectorModel m) {

@@ -6,7 +6,7 @@ package io.vaeanomaly.persist;
  * ({@code "detector state v1: training sample v1: truncated"}); callers add the file or
  * operator. Nothing is half-restored: a reader builds its object only after reading all of it.
  */
-public final class StateFormatException extends RuntimeException {
+public class StateFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public StateFormatException(String message) {

@@ -15,9 +15,17 @@ package io.vaeanomaly.persist;
  *       ({@link ThresholdMapper});
  *   <li>training sample v1: version byte, capacity, strategy, seed, counters, rows
  *       ({@link SampleBufferMapper});
+ *   <li>model file v1: magic, version int, payload length, payload (configuration and
+ *       provenance JSON, frozen normaliser, parameter tensors, threshold), CRC-32; v2 adds the
+ *       feature names after the provenance ({@link ModelFile});
  *   <li>detector state v1: version byte, counters, champion as a model file, training sample,
- *       shingle window ({@link DetectorStateMapper}).
+ *       shingle window; v2 adds the pinned feature names ({@link DetectorStateMapper});
+ *   <li>keyed detector v1: version byte, raw event dimension, events held for warm-up, detector
+ *       state; v2 adds the time of the last training start ({@link KeyedDetectorMapper}; the
+ *       Flink job's detector operator keeps one per key).
  * </ul>
+ *
+ * <p>The Flink job's other hand-written state is the global scorer's model: a model file.
  */
 public enum StateType {
     NORMALIZER("normaliser", 'N', 1, 1),
@@ -27,7 +35,9 @@ public enum StateType {
     QUANTILE_THRESHOLD("quantile threshold", 2, 1, 1),
     SPOT_THRESHOLD("SPOT threshold", 3, 1, 1),
     SAMPLE_BUFFER("training sample", 0, 1, 1),
-    DETECTOR("detector state", 0, 1, 1);
+    MODEL("model file", 0, 2, 1),
+    DETECTOR("detector state", 0, 2, 1),
+    KEYED_DETECTOR("keyed detector", 0, 2, 1);
 
     private final String description;
     private final byte tag;
@@ -71,14 +81,17 @@ public enum StateType {
         return description + " v" + version;
     }
 
+    /** {@code "version 1"} or {@code "versions 1 to 2"}: what this build reads. */
+    public String readableVersions() {
+        return oldestVersion == currentVersion ? "version " + currentVersion
+                : "versions " + oldestVersion + " to " + currentVersion;
+    }
+
     /** Checks that this build reads {@code version}; the message names both. */
     public void checkVersion(int version) {
         if (!reads(version)) {
             throw new StateFormatException(description + ": unsupported format version "
-                    + version + " (this build reads "
-                    + (oldestVersion == currentVersion ? "version " + currentVersion
-                            : "versions " + oldestVersion + " to " + currentVersion)
-                    + ")");
+                    + version + " (this build reads " + readableVersions() + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vaeanomaly.score;
 
+import io.vaeanomaly.kernel.KernelOps;
 import io.vaeanomaly.model.GaussianNoise;
 import io.vaeanomaly.model.Vae;
 import io.vaeanomaly.model.VaeConfig;
@@ -9,8 +10,11 @@ import io.vaeanomaly.model.VaeConfig;
  * combine the decoder log-densities log p(x|z_l) with {@link ScoreMode}.
  *
  * <p>The forward pass runs in {@link ScoringNetwork}, a float snapshot of the trained model with a
- * fixed per-row summation order (see there for why not ND4J); log-densities, log-sum-exp and
- * attribution run in double precision.
+ * fixed per-element summation order (see there for why not ND4J): the encoder on the event, then
+ * the decoder on the L samples as one tile. The squared standardised residuals and a
+ * heteroscedastic decoder's log sigma come out of the float kernel (no {@code Math.log} per
+ * element); the per-feature log-densities are assembled, and the log-sum-exp over samples and the
+ * attribution computed, in double precision.
  *
  * <p>Noise for an event is seeded from the event's own values and the scorer seed, never from a
  * shared stream: the same event and model give the same score whatever else is in the batch.
@@ -33,19 +37,14 @@ public final class ReconstructionScorer {
     private final int d;
     private final int k;
     private final ScoringNetwork net;
-    private final ScoringNetwork.Buffers buffers;
-    private final double[] invSigma;
+    private final ScoringNetwork.Tile tile;
     private final double[] logSigmaPlusHalfLog2Pi;
-    private final double[] mu;
-    private final double[] sigma;
+    private final float[] muZ;
+    private final float[] sigmaZ;
     private final float[] z;
-    private final float[] muX;
-    private final float[] zAll;
-    private final float[] muXAll;
-    private final ScoringNetwork.BatchBuffers batchBuffers;
-    private final double[] rowSigma;
     private final double[] perSample;
     private final double[] sampleTotals;
+    private final double[] weights;
 
     /**
      * @param vae the model
@@ -55,6 +54,11 @@ public final class ReconstructionScorer {
      * @param seed mixed into every event's noise seed
      */
     public ReconstructionScorer(Vae vae, int samples, ScoreMode mode, int topK, long seed) {
+        this(vae, samples, mode, topK, seed, KernelOps.get());
+    }
+
+    /** As above, on the given kernel implementation (tests compare scalar and vector). */
+    ReconstructionScorer(Vae vae, int samples, ScoreMode mode, int topK, long seed, KernelOps ops) {
         if (samples < 1) {
             throw new IllegalArgumentException("score-samples: must be >= 1 but was " + samples);
         }
@@ -68,23 +72,17 @@ public final class ReconstructionScorer {
         this.k = vae.config().latentDim();
         this.topK = Math.min(topK, d);
         this.seed = seed;
-        this.net = new ScoringNetwork(vae);
-        this.buffers = net.newBuffers();
-        mu = new double[k];
-        sigma = new double[k];
-        z = new float[k];
-        muX = new float[d];
-        zAll = new float[samples * k];
-        muXAll = new float[samples * d];
-        batchBuffers = net.new BatchBuffers(samples);
-        rowSigma = new double[d];
+        this.net = new ScoringNetwork(vae, ops);
+        this.tile = net.newTile(samples);
+        muZ = new float[k];
+        sigmaZ = new float[k];
+        z = new float[samples * k];
         perSample = new double[samples * d];
         sampleTotals = new double[samples];
-        invSigma = new double[d];
+        weights = new double[samples];
         logSigmaPlusHalfLog2Pi = new double[d];
         if (net.sharedSigma != null) {
             for (int j = 0; j < d; j++) {
-                invSigma[j] = 1.0 / net.sharedSigma[j];
                 logSigmaPlusHalfLog2Pi[j] = Math.log(net.sharedSigma[j]) + HALF_LOG_2PI;
             }
         }
@@ -121,36 +119,40 @@ public final class ReconstructionScorer {
 
     private Score scoreRow(double[] x) {
         int l = samples;
-        net.encode(x, mu, sigma, buffers);
+        net.encode(x, muZ, sigmaZ, tile);
         GaussianNoise noise = new GaussianNoise(eventSeed(x));
-        double[] sharedSigma = net.sharedSigma;
         for (int s = 0; s < l; s++) {
             for (int j = 0; j < k; j++) {
-                zAll[s * k + j] = (float) (mu[j] + sigma[j] * noise.next());
+                z[s * k + j] = (float) (muZ[j] + (double) sigmaZ[j] * noise.next());
             }
         }
-        if (sharedSigma != null) {
-            net.decodeRows(zAll, l, muXAll, batchBuffers);
+        net.decode(z, l, tile);
+        net.residuals(x, l, tile);
+        float[] r2 = tile.residualSquares;
+        int stride = net.stride();
+        if (net.heteroscedastic()) {
+            float[] logSigma = tile.logSigma;
+            for (int s = 0; s < l; s++) {
+                int g = s * stride;
+                int base = s * d;
+                for (int j = 0; j < d; j++) {
+                    perSample[base + j] = -0.5 * r2[g + j] - (logSigma[g + j] + HALF_LOG_2PI);
+                }
+            }
+        } else {
+            for (int s = 0; s < l; s++) {
+                int g = s * stride;
+                int base = s * d;
+                for (int j = 0; j < d; j++) {
+                    perSample[base + j] = -0.5 * r2[g + j] - logSigmaPlusHalfLog2Pi[j];
+                }
+            }
         }
         for (int s = 0; s < l; s++) {
             double tot = 0;
             int base = s * d;
-            if (sharedSigma != null) {
-                for (int j = 0; j < d; j++) {
-                    double t = (x[j] - muXAll[base + j]) * invSigma[j];
-                    double v = -0.5 * t * t - logSigmaPlusHalfLog2Pi[j];
-                    perSample[base + j] = v;
-                    tot += v;
-                }
-            } else {
-                System.arraycopy(zAll, s * k, z, 0, k);
-                net.decode(z, muX, rowSigma, buffers);
-                for (int j = 0; j < d; j++) {
-                    double t = (x[j] - muX[j]) / rowSigma[j];
-                    double v = -0.5 * t * t - Math.log(rowSigma[j]) - HALF_LOG_2PI;
-                    perSample[base + j] = v;
-                    tot += v;
-                }
+            for (int j = 0; j < d; j++) {
+                tot += perSample[base + j];
             }
             sampleTotals[s] = tot;
         }
@@ -176,7 +178,7 @@ public final class ReconstructionScorer {
                 max = Math.max(max, totals[s]);
             }
             double norm = 0;
-            double[] w = new double[l];
+            double[] w = weights;
             for (int s = 0; s < l; s++) {
                 w[s] = Math.exp(totals[s] - max);
                 norm += w[s];

@@ -1,5 +1,7 @@
 package io.vaeanomaly.score;
 
+import io.vaeanomaly.kernel.FloatMath;
+import io.vaeanomaly.kernel.KernelOps;
 import io.vaeanomaly.model.Activation;
 import io.vaeanomaly.model.DecoderVariance;
 import io.vaeanomaly.model.Vae;
@@ -7,319 +9,258 @@ import io.vaeanomaly.model.VaeConfig;
 import java.util.Map;
 
 /**
- * A read-only float snapshot of a {@link Vae} with a forward pass in plain Java, for scoring.
+ * A read-only float snapshot of a {@link Vae} with a forward pass on the deterministic float
+ * kernels of {@link KernelOps}, for scoring.
  *
- * <p>Why not ND4J here: BLAS kernels sum in an order that depends on the batch size and on a
- * row's position in it (measured: the same row's encoder output differs in the last bits between
- * batches of 16 and 32), so scores would depend on what else is in the batch. This kernel computes
- * each row on its own, in a fixed order (out += x[k..k+3] * W[k..k+3, :], a loop the JIT
- * vectorises), so the same event and model always give bit-identical results. It also avoids
- * ND4J's per-call overhead, which dominates at these layer sizes.
+ * <p>Why not ND4J here: BLAS kernels sum in an order that depends on the batch size and on a row's
+ * position in it (measured: the same row's encoder output differs in the last bits between batches
+ * of 16 and 32), so scores would depend on what else is in the batch. {@link KernelOps#gemm}
+ * accumulates every output element in an order fixed by the shapes alone (the bias, then one fused
+ * multiply-add per input in input order), and its scalar and vector implementations agree bit for
+ * bit, so the same event and model always give bit-identical results. It also avoids ND4J's
+ * per-call overhead, which dominates at these layer sizes.
  *
- * <p>Activations use the same formulas as training up to float rounding: tanh by a (7,6) Padé
- * approximant (max error below 1e-6 on the clamped range), which is several times cheaper than
- * {@link Math#tanh}.
+ * <p>The decoder runs on a tile: the L latent samples of one event go through every layer together
+ * (L x k -> L x hidden -> L x d), so each weight is loaded once per tile rather than once per
+ * sample. Layer widths are padded to {@link KernelOps#LANES} with zero weights and biases.
+ *
+ * <p>A heteroscedastic decoder's sigma, log sigma and the squared standardised residuals come out
+ * of the same kernels (float polynomial approximations of {@link FloatMath}, no {@code Math.log}
+ * per element). Activations use the training kernel's formulas, so scoring sees the model exactly
+ * as training computed it, up to float rounding.
  */
 final class ScoringNetwork {
-    private final VaeConfig config;
-    private final float[][] encW;
-    private final float[][] encB;
-    private final int[] encOut;
-    private final float[] muZW;
-    private final float[] muZB;
-    private final float[] sigZW;
-    private final float[] sigZB;
-    private final float[][] decW;
-    private final float[][] decB;
-    private final int[] decOut;
-    private final float[] muXW;
-    private final float[] muXB;
-    private final float[] sigXW;
-    private final float[] sigXB;
-    private final int encLast;
-    private final int decLast;
+    /** A dense layer: {@code w} is {@code n x m} row-major with {@code m} padded, {@code b} m. */
+    private record Layer(int n, int m, float[] w, float[] b) {}
+
+    private final KernelOps ops;
+    private final Activation activation;
+    private final int d;
+    private final int k;
+    private final int dPad;
+    private final int kPad;
+    private final Layer[] encoder;
+    private final Layer encoderMu;
+    private final Layer encoderSigma;
+    private final Layer[] decoder;
+    private final Layer decoderMu;
+    private final Layer decoderSigma;
+    private final float sigmaMin;
+    private final int maxWidth;
+
     /** Shared decoder sigma per feature (per-feature or fixed variance), else null. */
     final double[] sharedSigma;
 
+    /** 1 / sharedSigma as floats, zero in the padding; null when heteroscedastic. */
+    private final float[] sharedInvSigma;
+
     ScoringNetwork(Vae vae) {
-        this.config = vae.config();
+        this(vae, KernelOps.get());
+    }
+
+    ScoringNetwork(Vae vae, KernelOps ops) {
+        VaeConfig config = vae.config();
         Map<String, double[]> p = vae.parameters().toArrays();
+        this.ops = ops;
+        this.activation = config.activation();
+        this.d = config.inputDim();
+        this.k = config.latentDim();
+        this.dPad = KernelOps.padded(d);
+        this.kPad = KernelOps.padded(k);
         int[] enc = config.encoderHidden();
-        encW = new float[enc.length][];
-        encB = new float[enc.length][];
-        encOut = enc;
+        encoder = new Layer[enc.length];
+        int n = d;
+        int widest = Math.max(dPad, kPad);
         for (int i = 0; i < enc.length; i++) {
-            encW[i] = f(p.get("enc." + i + ".W"));
-            encB[i] = f(p.get("enc." + i + ".b"));
+            encoder[i] = layer(p, "enc." + i, n, enc[i]);
+            n = enc[i];
+            widest = Math.max(widest, encoder[i].m());
         }
-        encLast = enc.length == 0 ? config.inputDim() : enc[enc.length - 1];
-        muZW = f(p.get("enc.mu.W"));
-        muZB = f(p.get("enc.mu.b"));
-        sigZW = f(p.get("enc.sigma.W"));
-        sigZB = f(p.get("enc.sigma.b"));
+        encoderMu = layer(p, "enc.mu", n, k);
+        encoderSigma = layer(p, "enc.sigma", n, k);
         int[] dec = config.decoderHidden();
-        decW = new float[dec.length][];
-        decB = new float[dec.length][];
-        decOut = dec;
+        decoder = new Layer[dec.length];
+        n = k;
         for (int i = 0; i < dec.length; i++) {
-            decW[i] = f(p.get("dec." + i + ".W"));
-            decB[i] = f(p.get("dec." + i + ".b"));
+            decoder[i] = layer(p, "dec." + i, n, dec[i]);
+            n = dec[i];
+            widest = Math.max(widest, decoder[i].m());
         }
-        decLast = dec.length == 0 ? config.latentDim() : dec[dec.length - 1];
-        muXW = f(p.get("dec.mu.W"));
-        muXB = f(p.get("dec.mu.b"));
+        decoderMu = layer(p, "dec.mu", n, d);
         if (config.decoderVariance() == DecoderVariance.HETEROSCEDASTIC) {
-            sigXW = f(p.get("dec.sigma.W"));
-            sigXB = f(p.get("dec.sigma.b"));
+            decoderSigma = layer(p, "dec.sigma", n, d);
             sharedSigma = null;
+            sharedInvSigma = null;
         } else {
-            sigXW = null;
-            sigXB = null;
+            decoderSigma = null;
             sharedSigma = vae.sharedDecoderSigma();
-        }
-    }
-
-    private static float[] f(double[] v) {
-        float[] o = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            o[i] = (float) v[i];
-        }
-        return o;
-    }
-
-    int maxWidth() {
-        int m = Math.max(config.inputDim(), config.latentDim());
-        for (int h : encOut) {
-            m = Math.max(m, h);
-        }
-        for (int h : decOut) {
-            m = Math.max(m, h);
-        }
-        return m;
-    }
-
-    /** Work buffers for one thread. */
-    final class Buffers {
-        final float[] a = new float[maxWidth()];
-        final float[] b = new float[maxWidth()];
-        final float[] hidden = new float[maxWidth()];
-    }
-
-    Buffers newBuffers() {
-        return new Buffers();
-    }
-
-    /** Encoder: writes mu and sigma of q(z|x) for one row. */
-    void encode(double[] x, double[] muOut, double[] sigmaOut, Buffers buf) {
-        float[] in = buf.a;
-        int n = config.inputDim();
-        for (int j = 0; j < n; j++) {
-            in[j] = (float) x[j];
-        }
-        float[] cur = in;
-        float[] next = buf.b;
-        for (int i = 0; i < encOut.length; i++) {
-            dense(cur, n, encW[i], encB[i], encOut[i], next);
-            activate(next, encOut[i]);
-            n = encOut[i];
-            float[] t = cur;
-            cur = next;
-            next = t;
-        }
-        int k = config.latentDim();
-        dense(cur, n, muZW, muZB, k, buf.hidden);
-        for (int j = 0; j < k; j++) {
-            muOut[j] = buf.hidden[j];
-        }
-        dense(cur, n, sigZW, sigZB, k, buf.hidden);
-        for (int j = 0; j < k; j++) {
-            sigmaOut[j] = softplus(buf.hidden[j]) + VaeConfig.ENCODER_SIGMA_MIN;
-        }
-    }
-
-    /**
-     * Decoder: writes mu_x for latent {@code z} into {@code muOut}; when heteroscedastic also the
-     * sigma into {@code sigmaOut}.
-     */
-    void decode(float[] z, float[] muOut, double[] sigmaOut, Buffers buf) {
-        float[] cur = z;
-        int n = config.latentDim();
-        float[] next = buf.a;
-        float[] spare = buf.b;
-        for (int i = 0; i < decOut.length; i++) {
-            dense(cur, n, decW[i], decB[i], decOut[i], next);
-            activate(next, decOut[i]);
-            n = decOut[i];
-            cur = next;
-            float[] t = next == buf.a ? spare : buf.a;
-            next = t;
-        }
-        int d = config.inputDim();
-        dense(cur, n, muXW, muXB, d, muOut);
-        if (sigXW != null) {
-            dense(cur, n, sigXW, sigXB, d, buf.hidden);
+            sharedInvSigma = new float[dPad];
             for (int j = 0; j < d; j++) {
-                sigmaOut[j] = softplus(buf.hidden[j]) + config.sigmaMin();
+                sharedInvSigma[j] = (float) (1.0 / sharedSigma[j]);
             }
+        }
+        this.sigmaMin = (float) config.sigmaMin();
+        this.maxWidth = widest;
+    }
+
+    private static Layer layer(Map<String, double[]> p, String name, int n, int m) {
+        int mPad = KernelOps.padded(m);
+        double[] w = p.get(name + ".W");
+        double[] b = p.get(name + ".b");
+        float[] wf = new float[n * mPad];
+        float[] bf = new float[mPad];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                wf[i * mPad + j] = (float) w[i * m + j];
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            bf[j] = (float) b[j];
+        }
+        return new Layer(n, mPad, wf, bf);
+    }
+
+    boolean heteroscedastic() {
+        return decoderSigma != null;
+    }
+
+    /**
+     * Row stride of the tile's per-feature arrays ({@link Tile#mu}, {@link Tile#sigma}, {@link
+     * Tile#logSigma}, {@link Tile#residualSquares}): feature j of row r is at r * stride + j.
+     */
+    int stride() {
+        return dPad;
+    }
+
+    /** Work buffers for one thread, for tiles of up to {@code rows} rows. */
+    final class Tile {
+        final int rows;
+        private final float[] in = new float[d];
+        private final float[] pre;
+        private final float[] a;
+        private final float[] b;
+        private final float[] deriv;
+        private final float[] encMu = new float[kPad];
+        private final float[] encSigmaPre = new float[kPad];
+        private final float[] x;
+
+        /** Decoder mean, rows x stride. */
+        final float[] mu;
+
+        /** Heteroscedastic only: sigma, rows x stride. */
+        final float[] sigma;
+
+        /** Heteroscedastic only: log sigma, rows x stride. */
+        final float[] logSigma;
+
+        /** ((x - mu) / sigma)^2 after {@link #residuals}, rows x stride. */
+        final float[] residualSquares;
+
+        private final float[] sigmaPre;
+        private final float[] gate;
+
+        Tile(int rows) {
+            this.rows = rows;
+            int cap = Math.max(1, rows) * maxWidth;
+            pre = new float[cap];
+            a = new float[cap];
+            b = new float[cap];
+            deriv = activation == Activation.SOFTPLUS ? new float[cap] : null;
+            int n = rows * dPad;
+            x = new float[n];
+            mu = new float[n];
+            residualSquares = new float[n];
+            int s = heteroscedastic() ? n : 0;
+            sigma = new float[s];
+            logSigma = new float[s];
+            sigmaPre = new float[s];
+            gate = new float[s];
+        }
+    }
+
+    Tile newTile(int rows) {
+        return new Tile(rows);
+    }
+
+    /** Encoder for one row: writes mu and sigma of q(z|x) (length k). */
+    void encode(double[] x, float[] muOut, float[] sigmaOut, Tile t) {
+        for (int j = 0; j < d; j++) {
+            t.in[j] = (float) x[j];
+        }
+        float[] cur = forward(encoder, t.in, d, 1, t);
+        int stride = encoder.length == 0 ? d : encoder[encoder.length - 1].m();
+        dense(encoderMu, cur, stride, 1, t.encMu);
+        dense(encoderSigma, cur, stride, 1, t.encSigmaPre);
+        float floor = (float) VaeConfig.ENCODER_SIGMA_MIN;
+        for (int j = 0; j < k; j++) {
+            muOut[j] = t.encMu[j];
+            sigmaOut[j] = FloatMath.softplus(t.encSigmaPre[j]) + floor;
         }
     }
 
     /**
-     * Decodes {@code rows} latent vectors at once ({@code z} is rows x k, row-major) into {@code
-     * muOut} (rows x d). Each row is summed in the same order as a single-row pass, so results
-     * are bit-identical to decoding rows one by one; batching only saves loop overhead.
+     * Decoder for a tile of {@code rows} latent vectors ({@code z} is rows x k, row-major): mu_x
+     * into {@link Tile#mu} and, when heteroscedastic, sigma and log sigma into {@link Tile#sigma}
+     * and {@link Tile#logSigma}.
      */
-    void decodeRows(float[] z, int rows, float[] muOut, BatchBuffers buf) {
-        float[] cur = z;
-        int n = config.latentDim();
-        float[] next = buf.a;
-        for (int i = 0; i < decOut.length; i++) {
-            denseRows(cur, rows, n, decW[i], decB[i], decOut[i], next);
-            activate(next, rows * decOut[i]);
-            n = decOut[i];
+    void decode(float[] z, int rows, Tile t) {
+        if (rows > t.rows) {
+            throw new IllegalArgumentException("tile holds " + t.rows + " rows, got " + rows);
+        }
+        float[] cur = forward(decoder, z, k, rows, t);
+        int stride = decoder.length == 0 ? k : decoder[decoder.length - 1].m();
+        dense(decoderMu, cur, stride, rows, t.mu);
+        if (decoderSigma != null) {
+            int n = rows * dPad;
+            dense(decoderSigma, cur, stride, rows, t.sigmaPre);
+            ops.softplusSigmoid(t.sigmaPre, t.sigma, t.gate, 0, n, sigmaMin);
+            ops.log(t.sigma, 0, n, t.logSigma, 0);
+        }
+    }
+
+    /**
+     * {@link Tile#residualSquares} = ((x - mu) / sigma)^2 for the event {@code x} against each of
+     * the tile's first {@code rows} decoded rows.
+     */
+    void residuals(double[] x, int rows, Tile t) {
+        for (int j = 0; j < d; j++) {
+            t.x[j] = (float) x[j];
+        }
+        for (int r = 1; r < rows; r++) {
+            System.arraycopy(t.x, 0, t.x, r * dPad, dPad);
+        }
+        ops.residualSquares(
+                t.x,
+                t.mu,
+                decoderSigma != null ? t.sigma : null,
+                sharedInvSigma,
+                0,
+                rows,
+                dPad,
+                t.residualSquares,
+                0);
+    }
+
+    /**
+     * The hidden layers on {@code rows} rows of {@code in}; returns the buffer holding the output.
+     */
+    private float[] forward(Layer[] layers, float[] in, int inStride, int rows, Tile t) {
+        float[] cur = in;
+        int stride = inStride;
+        float[] next = t.a;
+        for (Layer l : layers) {
+            dense(l, cur, stride, rows, t.pre);
+            ops.activate(activation, t.pre, next, t.deriv, 0, rows * l.m());
             cur = next;
-            next = next == buf.a ? buf.b : buf.a;
+            stride = l.m();
+            next = next == t.a ? t.b : t.a;
         }
-        denseRows(cur, rows, n, muXW, muXB, config.inputDim(), muOut);
+        return cur;
     }
 
-    /** Work buffers for {@link #decodeRows}. */
-    final class BatchBuffers {
-        final float[] a;
-        final float[] b;
-
-        BatchBuffers(int rows) {
-            a = new float[rows * maxWidth()];
-            b = new float[rows * maxWidth()];
-        }
-    }
-
-    private static void denseRows(
-            float[] in, int rows, int n, float[] w, float[] bias, int m, float[] out) {
-        int r = 0;
-        for (; r + 1 < rows; r += 2) {
-            denseTwo(in, r * n, n, w, bias, m, out, r * m);
-        }
-        for (; r < rows; r++) {
-            denseAt(in, r * n, n, w, bias, m, out, r * m);
-        }
-    }
-
-    /**
-     * Two rows at once: each weight element is loaded once for both. Every row's arithmetic is
-     * exactly that of {@link #denseAt}, so results do not depend on the pairing.
-     */
-    private static void denseTwo(
-            float[] in, int inOff, int n, float[] w, float[] bias, int m, float[] out, int outOff) {
-        int o0 = outOff;
-        int o1 = outOff + m;
-        int i0 = inOff;
-        int i1 = inOff + n;
-        System.arraycopy(bias, 0, out, o0, m);
-        System.arraycopy(bias, 0, out, o1, m);
-        int k = 0;
-        for (; k + 3 < n; k += 4) {
-            float a0 = in[i0 + k];
-            float a1 = in[i0 + k + 1];
-            float a2 = in[i0 + k + 2];
-            float a3 = in[i0 + k + 3];
-            float c0 = in[i1 + k];
-            float c1 = in[i1 + k + 1];
-            float c2 = in[i1 + k + 2];
-            float c3 = in[i1 + k + 3];
-            int b0 = k * m;
-            int b1 = b0 + m;
-            int b2 = b1 + m;
-            int b3 = b2 + m;
-            for (int j = 0; j < m; j++) {
-                float w0 = w[b0 + j];
-                float w1 = w[b1 + j];
-                float w2 = w[b2 + j];
-                float w3 = w[b3 + j];
-                out[o0 + j] += a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
-                out[o1 + j] += c0 * w0 + c1 * w1 + c2 * w2 + c3 * w3;
-            }
-        }
-        for (; k < n; k++) {
-            float a = in[i0 + k];
-            float c = in[i1 + k];
-            int base = k * m;
-            for (int j = 0; j < m; j++) {
-                out[o0 + j] += a * w[base + j];
-                out[o1 + j] += c * w[base + j];
-            }
-        }
-    }
-
-    /** out[0..m) = b + sum_k in[k] * W[k, :], in a fixed order. */
-    private static void dense(float[] in, int n, float[] w, float[] bias, int m, float[] out) {
-        denseAt(in, 0, n, w, bias, m, out, 0);
-    }
-
-    /**
-     * One row of {@code out = in W + b}, four inputs per pass over the output so each output
-     * element is loaded and stored once per four multiply-adds; the order of the additions is
-     * fixed (it depends only on n), so every row's result is reproducible on its own.
-     */
-    private static void denseAt(
-            float[] in, int inOff, int n, float[] w, float[] bias, int m, float[] out, int outOff) {
-        System.arraycopy(bias, 0, out, outOff, m);
-        int k = 0;
-        for (; k + 3 < n; k += 4) {
-            float a0 = in[inOff + k];
-            float a1 = in[inOff + k + 1];
-            float a2 = in[inOff + k + 2];
-            float a3 = in[inOff + k + 3];
-            int b0 = k * m;
-            int b1 = b0 + m;
-            int b2 = b1 + m;
-            int b3 = b2 + m;
-            for (int j = 0; j < m; j++) {
-                out[outOff + j] += a0 * w[b0 + j] + a1 * w[b1 + j] + a2 * w[b2 + j] + a3 * w[b3 + j];
-            }
-        }
-        for (; k < n; k++) {
-            float a = in[inOff + k];
-            int base = k * m;
-            for (int j = 0; j < m; j++) {
-                out[outOff + j] += a * w[base + j];
-            }
-        }
-    }
-
-    private void activate(float[] v, int m) {
-        Activation act = config.activation();
-        switch (act) {
-            case TANH -> {
-                for (int j = 0; j < m; j++) {
-                    v[j] = tanh(v[j]);
-                }
-            }
-            case RELU -> {
-                for (int j = 0; j < m; j++) {
-                    v[j] = Math.max(0f, v[j]);
-                }
-            }
-            case SOFTPLUS -> {
-                for (int j = 0; j < m; j++) {
-                    v[j] = (float) softplus(v[j]);
-                }
-            }
-        }
-    }
-
-    /** tanh by the (7,6) Padé approximant, clamped where it reaches +-1 in float precision. */
-    static float tanh(float v) {
-        // Branch-free clamp: keeps the activation loop vectorisable. At +-4.97 the approximant
-        // is within 1e-6 of +-1.
-        float x = Math.max(-4.97f, Math.min(4.97f, v));
-        float x2 = x * x;
-        float num = x * (135135f + x2 * (17325f + x2 * (378f + x2)));
-        float den = 135135f + x2 * (62370f + x2 * (3150f + 28f * x2));
-        return num / den;
-    }
-
-    static double softplus(double x) {
-        return x > 30 ? x : Math.log1p(Math.exp(x));
+    private void dense(Layer l, float[] in, int inStride, int rows, float[] out) {
+        ops.gemm(
+                in, 0, inStride, 1, rows, l.n(), l.w(), 0, l.m(), out, 0, l.m(), l.m(), l.b(), 0,
+                0);
     }
 }

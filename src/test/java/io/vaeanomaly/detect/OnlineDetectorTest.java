@@ -149,4 +149,102 @@ class OnlineDetectorTest {
             assertThat(b[i].anomaly()).isEqualTo(a[i].anomaly());
         }
     }
+
+    @Test
+    void pinnedFeatureNamesTravelWithEveryPromotedModelAndTheState() throws Exception {
+        OnlineDetector det = new OnlineDetector(small(), true);
+        List<String> names = List.of("f0", "f1", "f2", "f3", "f4", "f5");
+        assertThat(det.featureNames()).isEmpty();
+        assertThat(det.admitFeatureNames(names)).isTrue();
+        assertThat(det.admitFeatureNames(names)).isTrue();
+        assertThat(det.admitFeatureNames(List.of("f1", "f0", "f2", "f3", "f4", "f5")))
+                .as("same names, other order").isFalse();
+        assertThat(det.admitFeatureNames(List.of("g0", "g1", "g2", "g3", "g4", "g5"))).isFalse();
+
+        det.process(SOURCE.sample(400, 1));
+        assertThat(det.champion().orElseThrow().featureNames()).isEqualTo(names);
+
+        OnlineDetector back = DetectorStateMapper.fromBytes(
+                DetectorStateMapper.toBytes(det), small(), true);
+        assertThat(back.featureNames()).isEqualTo(names);
+        assertThat(back.champion().orElseThrow().featureNames()).isEqualTo(names);
+        assertThat(back.admitFeatureNames(List.of("g0", "g1", "g2", "g3", "g4", "g5"))).isFalse();
+    }
+
+    @Test
+    void aShingledModelNamesEveryStepOfItsWindow() {
+        DetectorSettings s = small();
+        DetectorSettings shingled = new DetectorSettings(s.architecture(), s.recipe(),
+                s.scoring(), s.threshold(), 300, 0, 600, s.sampleStrategy(),
+                s.promotionTolerance(), 2);
+        OnlineDetector det = new OnlineDetector(shingled, true);
+        det.admitFeatureNames(List.of("a", "b", "c", "d", "e", "f"));
+        det.process(SOURCE.sample(400, 1));
+        assertThat(det.champion().orElseThrow().featureNames()).containsExactly(
+                "a[t-1]", "b[t-1]", "c[t-1]", "d[t-1]", "e[t-1]", "f[t-1]",
+                "a", "b", "c", "d", "e", "f");
+    }
+
+    /** Provenance and model events say when the model became available, not when it began. */
+    @Test
+    void trainingTimeIsReadWhenTrainingHasFinished() {
+        int[] epochsWhenRead = {-1};
+        int[] epochs = {0};
+        ChallengerTrainer.Outcome outcome = new ChallengerTrainer(small()).train(
+                SOURCE.sample(300, 5), 1,
+                () -> {
+                    epochsWhenRead[0] = epochs[0];
+                    return 1_234_567L;
+                },
+                (run, max, e) -> epochs[0]++);
+        assertThat(epochs[0]).isPositive();
+        assertThat(epochsWhenRead[0]).as("epochs trained before the clock was read")
+                .isEqualTo(epochs[0]);
+        assertThat(outcome.finishedAtMs()).isEqualTo(1_234_567L);
+        assertThat(outcome.challenger().orElseThrow().provenance().trainedAtMs())
+                .isEqualTo(1_234_567L);
+
+        OnlineDetector det = new OnlineDetector(small(), false);
+        det.process(SOURCE.sample(350, 1));
+        var task = det.pollTrainingTask().orElseThrow();
+        long before = System.currentTimeMillis();
+        ModelEvent ev = det.complete(task.run());
+        assertThat(ev.trainedAtMs()).as("at least the training's own duration after it began")
+                .isGreaterThanOrEqualTo(before + (long) Math.floor(ev.seconds() * 1000) - 1)
+                .isLessThanOrEqualTo(System.currentTimeMillis());
+    }
+
+    /** Like {@link #small()}, but retraining by event count is off. */
+    private static DetectorSettings noCountRetraining() {
+        DetectorSettings s = small();
+        return new DetectorSettings(s.architecture(), s.recipe(), s.scoring(), s.threshold(),
+                s.warmupEvents(), 0, s.sampleSize(), s.sampleStrategy(),
+                s.promotionTolerance(), s.shingleSize());
+    }
+
+    @Test
+    void aRequestedTrainingRunsAtTheNextStepWhateverTheEventCount() {
+        OnlineDetector sync = new OnlineDetector(noCountRetraining(), true);
+        sync.requestTraining(); // before the first model: the warm-up decides
+        sync.process(SOURCE.sample(350, 1));
+        assertThat(sync.drainModelEvents()).hasSize(1);
+        sync.process(new double[0][]);
+        assertThat(sync.drainModelEvents()).as("no count trigger, no request").isEmpty();
+        sync.requestTraining();
+        sync.process(new double[0][]);
+        assertThat(sync.drainModelEvents()).hasSize(1);
+        sync.process(SOURCE.sample(5, 2));
+        assertThat(sync.drainModelEvents()).as("the request was used up").isEmpty();
+
+        OnlineDetector async = new OnlineDetector(noCountRetraining(), false);
+        async.process(SOURCE.sample(300, 3));
+        async.complete(async.pollTrainingTask().orElseThrow().run());
+        assertThat(async.pollTrainingTask()).isEmpty();
+        async.requestTraining();
+        OnlineDetector.TrainingTask task = async.pollTrainingTask().orElseThrow();
+        async.requestTraining(); // while one is in flight: kept for after it
+        assertThat(async.pollTrainingTask()).isEmpty();
+        async.complete(task.run());
+        assertThat(async.pollTrainingTask()).isPresent();
+    }
 }

@@ -36,17 +36,32 @@ class GoldenStateWriter {
             ? Path.of("test", "resources", "golden")
             : Path.of("src", "test", "resources", "golden");
 
+    /** Refuses to overwrite a golden file: those of earlier versions are what users have. */
+    private static Path fresh(String name) {
+        Path file = DIR.resolve(name);
+        if (Files.exists(file)) {
+            throw new IllegalStateException(file + " exists: golden files are never rewritten");
+        }
+        return file;
+    }
+
     @Test
     void writeDetectorState() throws Exception {
         OnlineDetector detector = new OnlineDetector(GoldenStates.detectorSettings(), true);
+        // Since version 2 the state pins the events' feature names.
+        detector.admitFeatureNames(GoldenStates.FEATURE_NAMES);
         detector.process(GoldenStates.SOURCE.sample(GoldenStates.EVENTS_BEFORE, 1));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DetectorStateMapper.write(detector, new DataOutputStream(bytes));
-        String version = "v1";
-        Files.write(DIR.resolve("detector-state-" + version + ".bin"), bytes.toByteArray());
+        String version = "v" + StateType.DETECTOR.currentVersion();
+        Files.write(fresh("detector-state-" + version + ".bin"), bytes.toByteArray());
 
         ObjectNode expected = JSON.createObjectNode();
         expected.put("written_by", "GoldenStateWriter, detector state format " + version);
+        ArrayNode names = expected.putArray("feature_names");
+        detector.featureNames().forEach(names::add);
+        ArrayNode modelNames = expected.putArray("champion_feature_names");
+        detector.champion().orElseThrow().featureNames().forEach(modelNames::add);
         expected.put("events_seen", GoldenStates.EVENTS_BEFORE);
         expected.put("model_version", detector.modelVersion());
         expected.put("threshold_log_prob",
@@ -67,20 +82,24 @@ class GoldenStateWriter {
             d.put("anomaly_score", ds[i].anomalyScore());
             d.put("model_version", ds[i].modelVersion());
         }
-        JSON.writeValue(DIR.resolve("detector-state-" + version + ".json").toFile(), expected);
+        JSON.writeValue(fresh("detector-state-" + version + ".json").toFile(), expected);
     }
 
     @Test
     void writeThresholds() throws Exception {
+        String version = "v" + StateType.SPOT_THRESHOLD.currentVersion();
+        if (Files.exists(DIR.resolve("thresholds-" + version + ".json"))) {
+            return; // this version's goldens exist
+        }
         ObjectNode expected = JSON.createObjectNode();
-        expected.put("written_by", "GoldenStateWriter, threshold format v1");
+        expected.put("written_by", "GoldenStateWriter, threshold format " + version);
         double[] probes = GoldenStates.probes();
         double[] more = GoldenStates.calibrationLogProbs(7, 300);
         for (Map.Entry<String, Threshold> e : GoldenStates.thresholds().entrySet()) {
             Threshold t = e.getValue();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ThresholdMapper.write(t, new DataOutputStream(bytes));
-            Files.write(DIR.resolve(e.getKey() + "-v1.bin"), bytes.toByteArray());
+            Files.write(fresh(e.getKey() + "-" + version + ".bin"), bytes.toByteArray());
             ObjectNode o = expected.putObject(e.getKey());
             o.put("threshold_log_prob", t.thresholdLogProb());
             o.put("score_scale", t.scoreScale());
@@ -95,6 +114,6 @@ class GoldenStateWriter {
             }
             o.put("threshold_after_300_more", t.thresholdLogProb());
         }
-        JSON.writeValue(DIR.resolve("thresholds-v1.json").toFile(), expected);
+        JSON.writeValue(fresh("thresholds-" + version + ".json").toFile(), expected);
     }
 }

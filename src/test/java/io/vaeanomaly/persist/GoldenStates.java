@@ -28,6 +28,9 @@ final class GoldenStates {
 
     /** The detector's stream: 6 features on a 2-dimensional manifold. */
     static final PpcaData SOURCE = new PpcaData(6, 2, 0.05, 11);
+    /** The feature names pinned in detector states of version 2 and later. */
+    static final java.util.List<String> FEATURE_NAMES =
+            java.util.List.of("cpu", "mem", "disk", "net", "load", "temp");
     /** Events fed before the detector state was written. */
     static final int EVENTS_BEFORE = 450;
     /** Events after the snapshot whose detections were recorded. */

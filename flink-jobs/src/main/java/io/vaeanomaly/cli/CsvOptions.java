@@ -11,13 +11,16 @@ final class CsvOptions {
     @Option(
             names = "--columns",
             split = ",",
-            description = "Numeric columns to use (default: all columns not ignored).")
+            description = "Numeric columns to use (default: all columns not ignored). score:"
+                    + " not needed, the model names its columns.")
     List<String> columns = List.of();
 
     @Option(
             names = "--ignore-columns",
             split = ",",
-            description = "Columns to skip, e.g. a timestamp (kept as text, not used as features).")
+            description = "Columns to skip, e.g. a timestamp (kept as text, not used as"
+                    + " features). score: not needed, columns the model does not use are"
+                    + " ignored.")
     List<String> ignore = List.of();
 
     NumericTable read(Path file) {

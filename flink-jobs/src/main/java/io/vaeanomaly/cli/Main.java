@@ -52,7 +52,14 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** The command-line tool's logging: warnings and errors to stderr. */
+    static final String LOG_CONFIG = "io/vaeanomaly/cli/log4j2-cli.properties";
+
     public static void main(String[] args) {
+        // Before any logger exists; an explicit -Dlog4j2.configurationFile wins.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:" + LOG_CONFIG);
+        }
         // The training kernel needs --add-modules jdk.incubator.vector, which a jar manifest
         // cannot add: run in a child JVM that has it, unless this one does.
         java.util.OptionalInt child = VectorModuleLauncher.relaunchIfNeeded(args);

@@ -2,6 +2,7 @@ package io.vaeanomaly.cli;
 
 import io.vaeanomaly.detect.Detection;
 import io.vaeanomaly.detect.DetectorModel;
+import io.vaeanomaly.io.NumericCsvReader;
 import io.vaeanomaly.io.NumericTable;
 import io.vaeanomaly.persist.ModelFile;
 import io.vaeanomaly.persist.ModelFormatException;
@@ -11,14 +12,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code score}: scores every row of a CSV file with a model file. */
+/**
+ * {@code score}: scores every row of a CSV file with a model file, taking the columns by the
+ * names the model was trained on ({@link #readColumns}).
+ */
 @Command(
         name = "score",
         mixinStandardHelpOptions = true,
@@ -29,7 +36,9 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file written by train.")
     Path modelFile;
 
-    @Option(names = "--input", required = true, description = "CSV file with a header row.")
+    @Option(names = "--input", required = true,
+            description = "CSV file with a header row; the model's feature columns are taken by"
+                    + " name, in any order, and other columns are ignored.")
     Path input;
 
     @Option(names = "--output", required = true, description = "CSV file to write.")
@@ -39,6 +48,54 @@ public final class ScoreCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin CsvOptions csv = new CsvOptions();
+
+    /**
+     * The input's feature columns in the model's order. A model that names its features (every
+     * model {@code train} writes) takes its columns by header name: a missing one is an error
+     * (exit 2) naming it and the file, others are ignored with a note, and the column order in
+     * the file does not matter. A model without names (format version 1) takes the numeric
+     * columns by position, as before, with a note that says so.
+     */
+    private NumericTable readColumns(DetectorModel model) {
+        List<String> names = model.featureNames();
+        if (names.isEmpty()) {
+            System.err.println("note: " + modelFile + " does not name its features (written"
+                    + " before model file format 2): columns are taken by position; train it"
+                    + " again to match them by name");
+            NumericTable table = csv.read(input);
+            if (table.dimension() != model.inputDim()) {
+                throw new UsageException(input + ": the model expects " + model.inputDim()
+                        + " features but the file has " + table.dimension()
+                        + " numeric columns " + table.columns());
+            }
+            return table;
+        }
+        if (!csv.columns.isEmpty() && !Set.copyOf(csv.columns).equals(Set.copyOf(names))) {
+            throw new UsageException("--columns " + csv.columns + " differ from the model's"
+                    + " features " + names + "; leave --columns out: the model takes its"
+                    + " columns by name");
+        }
+        List<String> ignoredFeatures = csv.ignore.stream().filter(names::contains).toList();
+        if (!ignoredFeatures.isEmpty()) {
+            throw new UsageException("--ignore-columns " + ignoredFeatures + ": the model needs"
+                    + " these features");
+        }
+        List<String> header = NumericCsvReader.header(input);
+        List<String> missing = names.stream().filter(n -> !header.contains(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new UsageException(input + ": missing column"
+                    + (missing.size() > 1 ? "s " : " ")
+                    + missing.stream().map(m -> "'" + m + "'").collect(Collectors.joining(", "))
+                    + " of the model's features " + names + " (the file has " + header + ")");
+        }
+        List<String> unused = header.stream()
+                .filter(c -> !names.contains(c) && !csv.ignore.contains(c)).toList();
+        if (!unused.isEmpty()) {
+            System.err.println("note: " + input + ": ignoring columns the model does not use: "
+                    + unused);
+        }
+        return NumericCsvReader.columns(names, List.of()).read(input);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -50,18 +107,9 @@ public final class ScoreCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage(), e);
         }
         // Read (and so validate) the whole input before writing anything.
-        NumericTable table = csv.read(input);
-        if (table.dimension() != model.inputDim()) {
-            throw new UsageException(
-                    input
-                            + ": the model expects "
-                            + model.inputDim()
-                            + " features but the file has "
-                            + table.dimension()
-                            + " numeric columns "
-                            + table.columns());
-        }
+        NumericTable table = readColumns(model);
         double[][] rows = table.toMatrix();
+        List<String> names = table.columns();
         Path dir = output.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, output.getFileName().toString(), ".tmp");
@@ -83,7 +131,7 @@ public final class ScoreCommand implements Callable<Integer> {
                             if (t > 0) {
                                 top.append(';');
                             }
-                            top.append(table.columns().get(d.topFeatures()[t]))
+                            top.append(names.get(d.topFeatures()[t]))
                                     .append(':')
                                     .append(String.format(Locale.ROOT, "%.4f", d.topContributions()[t]));
                         }

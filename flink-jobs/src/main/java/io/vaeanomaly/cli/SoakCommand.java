@@ -7,9 +7,9 @@ import io.vaeanomaly.config.Durations;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.config.JobConfigLoader;
 import io.vaeanomaly.job.AnomalyDetectionJob;
+import io.vaeanomaly.job.LocalFlink;
 import io.vaeanomaly.kafka.ChildJvms;
 import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
-import io.vaeanomaly.kafka.TempDirs;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -41,7 +41,9 @@ import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -194,6 +196,8 @@ public final class SoakCommand implements Callable<Integer> {
         volatile long steadyFromMs = Long.MAX_VALUE;
         final AtomicLong produced = new AtomicLong();
         final AtomicLong scored = new AtomicLong();
+        /** Events on the scores topic without a score (with the reason; none expected). */
+        final AtomicLong unscored = new AtomicLong();
         final AtomicLong deadLettered = new AtomicLong();
         final AtomicLong modelVersion = new AtomicLong();
         final AtomicBoolean stopProducer = new AtomicBoolean();
@@ -206,7 +210,8 @@ public final class SoakCommand implements Callable<Integer> {
         final HttpClient http = HttpClient.newHttpClient();
         final HeapAfterGc heap = new HeapAfterGc();
         EmbeddedKafkaBroker broker;
-        Path workDir;
+        /** The local cluster's settings and work directory (checkpoints included). */
+        LocalFlink flink;
         JobClient job;
         int restPort;
         boolean shutDown;
@@ -222,20 +227,26 @@ public final class SoakCommand implements Callable<Integer> {
             heap.install();
             synchronized (this) {
                 broker = EmbeddedKafkaBroker.builder().maxHeapMb(1024).start();
-                workDir = Files.createTempDirectory("vae-anomaly-soak-");
             }
             broker.createTopic(INPUT, Math.max(2, parallelism));
             for (String t : List.of(SCORES, ANOMALIES, DEAD_LETTERS, MODEL_EVENTS)) {
                 broker.createTopic(t, 1);
             }
             JobConfig config = JobConfigLoader.fromOverrides(overrides());
-            Configuration conf = AnomalyDetectionJob.flinkConfiguration(config);
+            // Flink's settings, as run -p N -D would give them; the REST port is known, for
+            // the checkpoint statistics and restarts.
+            Configuration conf = new Configuration();
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                    Durations.parse(checkpointInterval));
             restPort = ChildJvms.freeLoopbackPorts(1)[0];
-            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            conf.set(RestOptions.ADDRESS, "127.0.0.1");
+            conf.set(RestOptions.BIND_PORT, Integer.toString(restPort));
             conf.set(RestOptions.PORT, restPort);
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(conf);
+            LocalFlink local = LocalFlink.create(conf);
+            synchronized (this) {
+                flink = local;
+            }
+            StreamExecutionEnvironment env = local.environment(false);
             AnomalyDetectionJob.buildKafkaPipeline(env, config);
             JobClient client = env.executeAsync("vae-anomaly-soak");
             synchronized (this) {
@@ -273,7 +284,7 @@ public final class SoakCommand implements Callable<Integer> {
             }
             double producedForS = (System.nanoTime() - t0) / 1e9;
             long deadline = System.nanoTime() + DRAIN_MAX.toNanos();
-            while (scored.get() + deadLettered.get() < produced.get()
+            while (scored.get() + unscored.get() + deadLettered.get() < produced.get()
                     && System.nanoTime() < deadline) {
                 checkFailure();
                 Thread.sleep(200);
@@ -308,9 +319,6 @@ public final class SoakCommand implements Callable<Integer> {
                 "model.scope=global",
                 "training.retrain-every-events=" + retrainEvery,
                 "training.epochs=" + epochs,
-                "flink.parallelism=" + parallelism,
-                "flink.checkpoint-interval=" + checkpointInterval,
-                "flink.checkpoint-dir=" + workDir.resolve("checkpoints").toUri(),
             };
         }
 
@@ -392,7 +400,11 @@ public final class SoakCommand implements Callable<Integer> {
                             long eventMs = Instant.parse(n.get("event_time").asText())
                                     .toEpochMilli();
                             latency(now - eventMs, eventMs >= steadyFromMs);
-                            scored.incrementAndGet();
+                            if (n.path("scored").asBoolean(true)) {
+                                scored.incrementAndGet();
+                            } else {
+                                unscored.incrementAndGet();
+                            }
                         } else if (r.topic().equals(DEAD_LETTERS)) {
                             deadLettered.incrementAndGet();
                         } else {
@@ -472,8 +484,9 @@ public final class SoakCommand implements Callable<Integer> {
             s.put("delivery", delivery);
             s.put("events_produced", producedN);
             s.put("events_scored", scoredN);
+            s.put("events_unscored", unscored.get());
             s.put("dead_lettered", deadN);
-            s.put("events_lost", producedN - scoredN - deadN);
+            s.put("events_lost", producedN - scoredN - unscored.get() - deadN);
             s.put("drain_s", JsonSummary.round(drainS, 1));
             List<Sample> later = samples.size() > 2 ? samples.subList(1, samples.size())
                     : samples;
@@ -556,8 +569,8 @@ public final class SoakCommand implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
-            if (workDir != null) {
-                TempDirs.deleteQuietly(workDir);
+            if (flink != null) {
+                flink.close();
             }
         }
     }

@@ -72,6 +72,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (table.size() < 10) {
             throw new UsageException(input + ": need at least 10 data rows, found " + table.size());
         }
+        if (java.util.Set.copyOf(table.columns()).size() != table.columns().size()) {
+            // The model file names its features, and score takes columns by these names.
+            throw new UsageException(input + ": duplicate column names among the features "
+                    + table.columns());
+        }
         TrainingRecipe recipe = recipeOptions.recipe();
         ThresholdSettings.Type type;
         try {
@@ -107,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
                             .train(
                                     table.toMatrix(),
                                     0,
-                                    System.currentTimeMillis(),
+                                    System::currentTimeMillis,
                                     (run, max, e) -> bar.set((long) run * max + e.epoch()));
         }
         TrainingReport report = outcome.report();
@@ -135,7 +140,8 @@ public final class TrainCommand implements Callable<Integer> {
                 report.seconds());
         boolean written = outcome.challenger().isPresent();
         if (written) {
-            ModelFile.write(outcome.challenger().get().withVersion(1), model);
+            ModelFile.write(outcome.challenger().get().withVersion(1)
+                    .withFeatureNames(table.columns()), model);
             System.out.println("model written to " + model);
         } else {
             System.err.println(

@@ -61,8 +61,9 @@ final class VectorModuleLauncher {
             env.remove("JDK_JAVA_OPTIONS");
             env.remove("JAVA_TOOL_OPTIONS");
             Process child = pb.start();
-            // Ctrl-C reaches both processes; a kill of this one alone is passed on. Either way
-            // this process ends only after the child has cleaned up.
+            // SIGTERM to this process is passed on and Ctrl-C reaches the child directly
+            // (StopSignals.forwardTo); the hook covers any other shutdown (SIGHUP). Either way
+            // this process ends only after the child has cleaned up, with its exit code.
             Thread stopChild =
                     new Thread(
                             () -> {
@@ -77,7 +78,10 @@ final class VectorModuleLauncher {
                             },
                             "vae-launcher-stop-child");
             Runtime.getRuntime().addShutdownHook(stopChild);
-            int code = child.waitFor();
+            int code;
+            try (StopSignals forwarding = StopSignals.forwardTo(child)) {
+                code = child.waitFor();
+            }
             Runtime.getRuntime().removeShutdownHook(stopChild);
             return OptionalInt.of(code);
         } catch (java.io.IOException e) {

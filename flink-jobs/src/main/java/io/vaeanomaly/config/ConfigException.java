@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * names the full key path of the offending option (for example {@code training.batch-size:
  * expected a positive integer but got "abc"}).
  *
- * <p>CLI commands load through {@link ConfigCliOptions#load()}, which rethrows it as a
+ * <p>CLI commands load through {@code io.vaeanomaly.cli.ConfigCliOptions.load()}, which rethrows it as a
  * {@code UsageException} so the command exits with code 2 and prints the message.
  */
 public final class ConfigException extends RuntimeException {

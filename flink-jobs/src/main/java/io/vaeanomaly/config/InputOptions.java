@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  *     time, fixed (sorted by name) by the first valid record like a pattern
  * @param csvColumns header names of CSV records, which have no header line
  * @param expectedDimension required number of features; 0 = no check
+ * @param acceptNumericStrings whether a JSON string holding a number ({@code "45.0"}) is taken
+ *     as that number; otherwise such a feature value is a dead letter
+ * @param maxAbsValue feature values with a larger magnitude are dead letters
  */
 public record InputOptions(
         Format format,
@@ -30,7 +33,9 @@ public record InputOptions(
         List<String> featureFields,
         String featurePattern,
         List<String> csvColumns,
-        int expectedDimension)
+        int expectedDimension,
+        boolean acceptNumericStrings,
+        double maxAbsValue)
         implements Serializable {
 
     /** Record formats. */
@@ -89,6 +94,21 @@ public record InputOptions(
                     0,
                     "Number of features every event must have; 0 = no check.");
 
+    public static final ConfigOption<Boolean> ACCEPT_NUMERIC_STRINGS =
+            ConfigOption.withDefault(
+                    "input.accept-numeric-strings",
+                    ValueTypes.bool(),
+                    false,
+                    "json: take a string holding a number (\"45.0\") as that number; when false"
+                            + " such a feature value is a dead letter (non_numeric).");
+    public static final ConfigOption<Double> MAX_ABS_VALUE =
+            ConfigOption.withDefault(
+                    "input.max-abs-value",
+                    ValueTypes.number().where(v -> v > 0 && v <= 1e22, "a number in (0, 1e22]"),
+                    1e15,
+                    "Feature values with a larger magnitude are dead letters (out_of_range): they"
+                            + " would make the model's log-densities overflow.");
+
     /** The options of this section, in documentation order. */
     public static final List<ConfigOption<?>> OPTIONS =
             List.of(
@@ -98,7 +118,9 @@ public record InputOptions(
                     FEATURE_FIELDS,
                     FEATURE_PATTERN,
                     CSV_COLUMNS,
-                    EXPECTED_DIMENSION);
+                    EXPECTED_DIMENSION,
+                    ACCEPT_NUMERIC_STRINGS,
+                    MAX_ABS_VALUE);
 
     /** Validates every field and their combination; messages name the {@code input.*} key. */
     public InputOptions {
@@ -109,6 +131,8 @@ public record InputOptions(
         FEATURE_PATTERN.check(featurePattern);
         csvColumns = List.copyOf(CSV_COLUMNS.check(csvColumns));
         EXPECTED_DIMENSION.check(expectedDimension);
+        ACCEPT_NUMERIC_STRINGS.check(acceptNumericStrings);
+        MAX_ABS_VALUE.check(maxAbsValue);
 
         if (!featureFields.isEmpty() && !featurePattern.isEmpty()) {
             throw new ConfigException(
@@ -249,6 +273,8 @@ public record InputOptions(
                 v.get(FEATURE_FIELDS),
                 v.get(FEATURE_PATTERN),
                 v.get(CSV_COLUMNS),
-                v.get(EXPECTED_DIMENSION));
+                v.get(EXPECTED_DIMENSION),
+                v.get(ACCEPT_NUMERIC_STRINGS),
+                v.get(MAX_ABS_VALUE));
     }
 }

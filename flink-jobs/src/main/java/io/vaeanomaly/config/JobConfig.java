@@ -1,11 +1,14 @@
 package io.vaeanomaly.config;
 
-import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * The complete, validated configuration of the streaming job. Immutable and
- * {@link Serializable}, so operators can keep it as a field. Build it with
+ * The complete, validated configuration of the streaming job. Immutable, and deliberately not
+ * serialisable: operators never keep it (the {@code kafka} section may hold credentials), they
+ * get {@link #detector()} or the single section they use, and a closure that captured it by
+ * mistake fails when the job is built. Flink's own settings (parallelism, checkpointing, state backend) are not
+ * here: they come from Flink's configuration, so {@code flink run -p}, {@code -D} and a
+ * cluster's config.yaml apply as a Flink user expects. Build it with
  * {@link JobConfigLoader}; every section validates itself at construction, and this record
  * checks the rules that span sections.
  *
@@ -14,43 +17,29 @@ import java.util.Objects;
  * @param model the {@code model} section
  * @param training the {@code training} section
  * @param threshold the {@code threshold} section
- * @param flink the {@code flink} section
  */
 public record JobConfig(
         KafkaOptions kafka,
         InputOptions input,
         ModelOptions model,
         TrainingOptions training,
-        ThresholdOptions threshold,
-        FlinkOptions flink)
-        implements Serializable {
+        ThresholdOptions threshold) {
 
-    private static final long serialVersionUID = 1L;
+    /** The sections the detector operators use (no Kafka settings, no credentials). */
+    public DetectorSpec detector() {
+        return new DetectorSpec(model, training, threshold);
+    }
 
-    /** Checks the rules that span sections; messages name the key to change. */
+    /**
+     * Checks the rules that span sections; messages name the key to change. (Rules involving
+     * Flink's own settings, such as the transaction timeout against the checkpoint interval, are
+     * checked when the job is built, where those settings are known.)
+     */
     public JobConfig {
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(threshold, "threshold");
-        Objects.requireNonNull(flink, "flink");
-        // Kafka aborts a transaction that stays open longer than its timeout, and the exactly-once
-        // sink keeps one open from one checkpoint to the next.
-        if (kafka.deliveryGuarantee() == KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE
-                && kafka.transactionTimeout().compareTo(flink.checkpointInterval()) <= 0) {
-            throw new ConfigException(
-                    KafkaOptions.TRANSACTION_TIMEOUT.key(),
-                    "must be longer than flink.checkpoint-interval ("
-                            + Durations.format(flink.checkpointInterval()) + ") for exactly-once");
-        }
-        if (training.beforeFirstModel() == TrainingOptions.BeforeFirstModel.BUFFER
-                && flink.maxBufferedEvents() < training.warmupEvents()) {
-            throw new ConfigException(
-                    FlinkOptions.MAX_BUFFERED_EVENTS.key(),
-                    "is " + flink.maxBufferedEvents() + " but must hold at least"
-                            + " training.warmup-events (" + training.warmupEvents()
-                            + ") when training.before-first-model is buffer");
-        }
     }
 }

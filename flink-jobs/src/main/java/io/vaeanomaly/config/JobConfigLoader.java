@@ -81,9 +81,12 @@ public final class JobConfigLoader {
         ModelOptions model = build(() -> ModelOptions.from(v), problems);
         TrainingOptions training = build(() -> TrainingOptions.from(v), problems);
         ThresholdOptions threshold = build(() -> ThresholdOptions.from(v), problems);
-        FlinkOptions flink = build(() -> FlinkOptions.from(v), problems);
         throwIfAny(problems);
-        return new JobConfig(kafka, input, model, training, threshold, flink);
+        JobConfig config = build(() -> new JobConfig(kafka, input, model, training, threshold),
+                problems);
+        throwIfAny(problems);
+        config.detector(); // what the core accepts, checked before anything runs
+        return config;
     }
 
     /** Defaults plus {@code key.path=value} assignments, without a file (handy in tests). */
@@ -123,7 +126,10 @@ public final class JobConfigLoader {
             Map.Entry<String, JsonNode> section = sections.next();
             String name = section.getKey();
             JsonNode body = section.getValue();
-            if (!JobOptions.SECTIONS.contains(name)) {
+            if (JobOptions.REMOVED_SECTIONS.containsKey(name)) {
+                problems.add(new ConfigException.Problem(
+                        name, JobOptions.REMOVED_SECTIONS.get(name)));
+            } else if (!JobOptions.SECTIONS.contains(name)) {
                 problems.add(new ConfigException.Problem(
                         name, "unknown section" + didYouMean(JobOptions.suggestSection(name))
                                 + " (sections: " + String.join(", ", JobOptions.SECTIONS) + ")"));
@@ -242,6 +248,11 @@ public final class JobConfigLoader {
     }
 
     private static ConfigException.Problem unknownKey(String key) {
+        int dot = key.indexOf('.');
+        String section = dot < 0 ? key : key.substring(0, dot);
+        if (JobOptions.REMOVED_SECTIONS.containsKey(section)) {
+            return new ConfigException.Problem(key, JobOptions.REMOVED_SECTIONS.get(section));
+        }
         return new ConfigException.Problem(
                 key, "unknown option" + didYouMean(JobOptions.suggest(key)));
     }

@@ -14,7 +14,20 @@ public final class JobOptions {
 
     /** Section names in documentation order. */
     public static final List<String> SECTIONS =
-            List.of("kafka", "input", "model", "training", "threshold", "flink");
+            List.of("kafka", "input", "model", "training", "threshold");
+
+    /**
+     * Sections that existed once, with what to do instead: a configuration written for an older
+     * version fails with directions rather than "unknown section".
+     */
+    public static final Map<String, String> REMOVED_SECTIONS = Map.of(
+            "flink",
+            "this section was removed: Flink settings come from Flink's own configuration"
+                    + " (a cluster's config.yaml, flink run -p N -D key=value, or the run"
+                    + " command's -p N -D key=value). parallelism -> parallelism.default,"
+                    + " checkpoint-interval -> execution.checkpointing.interval, state-backend"
+                    + " -> state.backend.type, checkpoint-dir -> execution.checkpointing.dir;"
+                    + " max-buffered-events is now training.max-buffered-events");
 
     private static final Map<String, ConfigOption<?>> BY_KEY = index();
 
@@ -25,8 +38,7 @@ public final class JobOptions {
                         InputOptions.OPTIONS,
                         ModelOptions.OPTIONS,
                         TrainingOptions.OPTIONS,
-                        ThresholdOptions.OPTIONS,
-                        FlinkOptions.OPTIONS)
+                        ThresholdOptions.OPTIONS)
                 .flatMap(List::stream)
                 .forEach(
                         o -> {

@@ -1,6 +1,5 @@
 package io.vaeanomaly.config;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +9,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The {@code kafka} section: where events come from and where results go.
+ * The {@code kafka} section: where events come from and where results go. Not serialisable: it
+ * may hold credentials ({@code properties}), which only the Kafka source and sinks receive.
  *
  * @param bootstrapServers broker list, {@code host:port[,host:port...]}
  * @param inputTopic topic the events are read from
@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * @param deliveryGuarantee Kafka sink guarantee
  * @param transactionalIdPrefix prefix of the sinks' transactional ids (exactly-once only)
  * @param transactionTimeout Kafka producer transaction timeout (exactly-once only)
+ * @param outputTimestamp which time the output records carry as their Kafka timestamp
+ * @param maxRecordBytes largest output record (key plus value bytes) the job writes
+ * @param deadLetterMaxBytes largest dead-letter record; the original value is truncated to fit
  * @param properties passed through to every Kafka client (security.protocol, sasl.*, ssl.* ...)
  */
 public record KafkaOptions(
@@ -37,8 +40,31 @@ public record KafkaOptions(
         DeliveryGuarantee deliveryGuarantee,
         String transactionalIdPrefix,
         Duration transactionTimeout,
-        Map<String, String> properties)
-        implements Serializable {
+        OutputTimestamp outputTimestamp,
+        int maxRecordBytes,
+        int deadLetterMaxBytes,
+        Map<String, String> properties) {
+
+    /** The Kafka timestamp of the records the job writes. */
+    public enum OutputTimestamp {
+        /** When the job wrote the record: never refused by a broker's timestamp checks. */
+        PROCESSING_TIME,
+        /**
+         * The record's own time (an anomaly's event time, a dead letter's source timestamp, a
+         * model's training time), clamped to the processing time when it lies in the future and
+         * to 0 when it lies before the epoch.
+         */
+        EVENT_TIME
+    }
+
+    /** Kafka's default producer {@code max.request.size}. */
+    public static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
+    /**
+     * Room left below the producer's {@code max.request.size} for the record and batch headers
+     * that Kafka adds around key and value.
+     */
+    public static final int RECORD_OVERHEAD_BYTES = 1024;
 
     /** Where a job without a checkpoint starts reading the input topic. */
     public enum StartingOffsets {
@@ -120,8 +146,29 @@ public record KafkaOptions(
                     "kafka.transaction-timeout",
                     ValueTypes.positiveDuration(),
                     Duration.ofMinutes(15),
-                    "Producer transaction timeout; must exceed flink.checkpoint-interval and not"
+                    "Producer transaction timeout; must exceed Flink's checkpoint interval and not"
                             + " exceed the brokers' transaction.max.timeout.ms (15m by default).");
+    public static final ConfigOption<OutputTimestamp> OUTPUT_TIMESTAMP =
+            ConfigOption.withDefault(
+                    "kafka.output-timestamp",
+                    ValueTypes.oneOf(OutputTimestamp.class),
+                    OutputTimestamp.PROCESSING_TIME,
+                    "Kafka timestamp of the output records: processing-time, or event-time"
+                            + " clamped to [0, now] so that a broker never refuses it.");
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+            ConfigOption.withDefault(
+                    "kafka.max-record-bytes",
+                    ValueTypes.integer().where(v -> v >= 4096, "an integer >= 4096"),
+                    1_000_000,
+                    "Largest output record (key + value bytes); a larger anomaly or score record"
+                            + " becomes a dead letter (output_too_large).");
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_BYTES =
+            ConfigOption.withDefault(
+                    "kafka.dead-letter-max-bytes",
+                    ValueTypes.integer().where(v -> v >= 16384, "an integer >= 16384"),
+                    65_536,
+                    "Largest dead-letter record (key + value bytes); the original record is"
+                            + " truncated to fit, marked, with its size.");
     public static final ConfigOption<Map<String, String>> PROPERTIES =
             ConfigOption.withDefault(
                     "kafka.properties",
@@ -143,6 +190,9 @@ public record KafkaOptions(
                     DELIVERY_GUARANTEE,
                     TRANSACTIONAL_ID_PREFIX,
                     TRANSACTION_TIMEOUT,
+                    OUTPUT_TIMESTAMP,
+                    MAX_RECORD_BYTES,
+                    DEAD_LETTER_MAX_BYTES,
                     PROPERTIES);
 
     /** Client properties the job sets itself, and the option to use instead. */
@@ -174,7 +224,27 @@ public record KafkaOptions(
         DELIVERY_GUARANTEE.check(deliveryGuarantee);
         TRANSACTIONAL_ID_PREFIX.check(transactionalIdPrefix);
         TRANSACTION_TIMEOUT.check(transactionTimeout);
+        OUTPUT_TIMESTAMP.check(outputTimestamp);
+        MAX_RECORD_BYTES.check(maxRecordBytes);
+        DEAD_LETTER_MAX_BYTES.check(deadLetterMaxBytes);
         properties = Map.copyOf(PROPERTIES.check(properties));
+        if (deadLetterMaxBytes > maxRecordBytes) {
+            throw new ConfigException(
+                    DEAD_LETTER_MAX_BYTES.key(),
+                    "is " + deadLetterMaxBytes + " but may not exceed kafka.max-record-bytes ("
+                            + maxRecordBytes + ")");
+        }
+        int maxRequest = maxRequestSize(properties);
+        if (maxRecordBytes > maxRequest - RECORD_OVERHEAD_BYTES) {
+            // The producer would refuse such a record (RecordTooLargeException), failing the
+            // sink: keep the job's own limit below the producer's.
+            throw new ConfigException(
+                    MAX_RECORD_BYTES.key(),
+                    "is " + maxRecordBytes + " but must leave " + RECORD_OVERHEAD_BYTES
+                            + " bytes of headers below the producer's max.request.size ("
+                            + maxRequest + "), i.e. be at most "
+                            + (maxRequest - RECORD_OVERHEAD_BYTES));
+        }
         differsFromInput(OUTPUT_TOPIC, outputTopic, inputTopic);
         differsFromInput(DEAD_LETTER_TOPIC, deadLetterTopic, inputTopic);
         differsFromInput(SCORES_TOPIC, scoresTopic, inputTopic);
@@ -194,6 +264,20 @@ public record KafkaOptions(
         if (topic.equals(input)) {
             throw new ConfigException(
                     option.key(), "must differ from kafka.input-topic (\"" + input + "\")");
+        }
+    }
+
+    /** The producer's {@code max.request.size}: from {@code properties}, else Kafka's default. */
+    private static int maxRequestSize(Map<String, String> properties) {
+        String v = properties.get("max.request.size");
+        if (v == null) {
+            return DEFAULT_MAX_REQUEST_SIZE;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(PROPERTIES.key() + ".max.request.size",
+                    "expected an integer but got \"" + v + "\"");
         }
     }
 
@@ -236,6 +320,9 @@ public record KafkaOptions(
                 + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", transactionalIdPrefix=" + transactionalIdPrefix
                 + ", transactionTimeout=" + transactionTimeout
+                + ", outputTimestamp=" + outputTimestamp
+                + ", maxRecordBytes=" + maxRecordBytes
+                + ", deadLetterMaxBytes=" + deadLetterMaxBytes
                 + ", properties=" + shown + "]";
     }
 
@@ -252,6 +339,9 @@ public record KafkaOptions(
                 v.get(DELIVERY_GUARANTEE),
                 v.get(TRANSACTIONAL_ID_PREFIX),
                 v.get(TRANSACTION_TIMEOUT),
+                v.get(OUTPUT_TIMESTAMP),
+                v.get(MAX_RECORD_BYTES),
+                v.get(DEAD_LETTER_MAX_BYTES),
                 v.get(PROPERTIES));
     }
 }

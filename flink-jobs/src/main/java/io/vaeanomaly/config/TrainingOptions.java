@@ -1,14 +1,20 @@
 package io.vaeanomaly.config;
 
+import io.vaeanomaly.detect.SampleBuffer;
+import io.vaeanomaly.train.KlSchedule;
+import io.vaeanomaly.train.TrainingRecipe;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The {@code training} section: when models are (re)trained, on what, and how.
+ * The {@code training} section: when models are (re)trained, on what, and how. Values are the
+ * core's own types ({@link SampleBuffer.Strategy}, {@link KlSchedule.Type}) and the defaults
+ * the core's ({@link CoreDefaults}).
  *
  * @param warmupEvents events collected (per model) before the first training
  * @param beforeFirstModel what happens to events that arrive before the first model
+ * @param maxBufferedEvents events held per operator instance while no model exists yet
  * @param retrainEveryEvents retrain after this many events; 0 = off
  * @param retrainInterval retrain after this much processing time; zero = off
  * @param sampleSize events kept as the training sample
@@ -35,15 +41,16 @@ import java.util.List;
 public record TrainingOptions(
         int warmupEvents,
         BeforeFirstModel beforeFirstModel,
+        int maxBufferedEvents,
         int retrainEveryEvents,
         Duration retrainInterval,
         int sampleSize,
-        SampleStrategy sampleStrategy,
+        SampleBuffer.Strategy sampleStrategy,
         int epochs,
         int minSteps,
         int batchSize,
         double learningRate,
-        KlSchedule klSchedule,
+        KlSchedule.Type klSchedule,
         int klCycles,
         double klRatio,
         int klWarmupEpochs,
@@ -59,35 +66,17 @@ public record TrainingOptions(
 
     /** What happens to events that arrive before the first model is trained. */
     public enum BeforeFirstModel {
-        /** Hold them (up to flink.max-buffered-events) and score them once the model exists. */
+        /** Hold them (up to max-buffered-events) and score them once the model exists. */
         BUFFER,
         /** Forward them unscored (they still enter the training sample). */
         PASS_THROUGH
-    }
-
-    /** How the training sample is kept. */
-    public enum SampleStrategy {
-        /** A uniform sample over everything seen (reservoir sampling). */
-        RESERVOIR,
-        /** The most recent events. */
-        SLIDING_WINDOW
-    }
-
-    /** How the weight of the KL term evolves over the epochs. */
-    public enum KlSchedule {
-        /** Repeated ramps from 0 to 1 (Fu et al. 2019), against posterior collapse. */
-        CYCLICAL,
-        /** One linear ramp from 0 to 1 over kl-warmup-epochs. */
-        MONOTONIC,
-        /** Weight 1 throughout. */
-        NONE
     }
 
     public static final ConfigOption<Integer> WARMUP_EVENTS =
             ConfigOption.withDefault(
                     "training.warmup-events",
                     ValueTypes.positiveInt(),
-                    2000,
+                    CoreDefaults.DETECTOR.warmupEvents(),
                     "Events collected (per model) before the first model is trained.");
     public static final ConfigOption<BeforeFirstModel> BEFORE_FIRST_MODEL =
             ConfigOption.withDefault(
@@ -96,11 +85,17 @@ public record TrainingOptions(
                     BeforeFirstModel.BUFFER,
                     "Events before the first model: buffer them and score them once it exists,"
                             + " or pass them through unscored.");
+    public static final ConfigOption<Integer> MAX_BUFFERED_EVENTS =
+            ConfigOption.withDefault(
+                    "training.max-buffered-events",
+                    ValueTypes.positiveInt(),
+                    100_000,
+                    "Events held per operator instance while waiting for the first model.");
     public static final ConfigOption<Integer> RETRAIN_EVERY_EVENTS =
             ConfigOption.withDefault(
                     "training.retrain-every-events",
                     ValueTypes.nonNegativeInt(),
-                    100_000,
+                    (int) CoreDefaults.DETECTOR.retrainEveryEvents(),
                     "Retrain after this many events since the last training; 0 = off.");
     public static final ConfigOption<Duration> RETRAIN_INTERVAL =
             ConfigOption.withDefault(
@@ -112,19 +107,19 @@ public record TrainingOptions(
             ConfigOption.withDefault(
                     "training.sample-size",
                     ValueTypes.positiveInt(),
-                    5000,
+                    CoreDefaults.DETECTOR.sampleSize(),
                     "Events kept as the training sample.");
-    public static final ConfigOption<SampleStrategy> SAMPLE_STRATEGY =
+    public static final ConfigOption<SampleBuffer.Strategy> SAMPLE_STRATEGY =
             ConfigOption.withDefault(
                     "training.sample-strategy",
-                    ValueTypes.oneOf(SampleStrategy.class),
-                    SampleStrategy.RESERVOIR,
+                    ValueTypes.oneOf(SampleBuffer.Strategy.class),
+                    CoreDefaults.DETECTOR.sampleStrategy(),
                     "reservoir (uniform over all events seen) or sliding-window (most recent).");
     public static final ConfigOption<Integer> EPOCHS =
             ConfigOption.withDefault(
                     "training.epochs",
                     ValueTypes.nonNegativeInt(),
-                    0,
+                    CoreDefaults.RECIPE.maxEpochs(),
                     "Maximum training epochs per restart, a hard cap; 0 = automatic: 60, raised"
                             + " until min-steps optimizer steps fit (a small warm-up sample gives"
                             + " few steps per epoch).");
@@ -132,71 +127,74 @@ public record TrainingOptions(
             ConfigOption.withDefault(
                     "training.min-steps",
                     ValueTypes.nonNegativeInt(),
-                    1500,
+                    CoreDefaults.RECIPE.minSteps(),
                     "With automatic epochs: the fewest optimizer steps a training may take;"
                             + " 0 = off. Never raises an explicit training.epochs.");
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOption.withDefault(
-                    "training.batch-size", ValueTypes.positiveInt(), 128, "Mini-batch size.");
+                    "training.batch-size",
+                    ValueTypes.positiveInt(),
+                    CoreDefaults.RECIPE.batchSize(),
+                    "Mini-batch size.");
     public static final ConfigOption<Double> LEARNING_RATE =
             ConfigOption.withDefault(
                     "training.learning-rate",
                     ValueTypes.positiveNumber(),
-                    0.001,
+                    CoreDefaults.RECIPE.learningRate(),
                     "Adam learning rate.");
-    public static final ConfigOption<KlSchedule> KL_SCHEDULE =
+    public static final ConfigOption<KlSchedule.Type> KL_SCHEDULE =
             ConfigOption.withDefault(
                     "training.kl-schedule",
-                    ValueTypes.oneOf(KlSchedule.class),
-                    KlSchedule.CYCLICAL,
+                    ValueTypes.oneOf(KlSchedule.Type.class),
+                    CoreDefaults.RECIPE.klSchedule().type(),
                     "KL weight schedule: cyclical annealing, monotonic warm-up, or none.");
     public static final ConfigOption<Integer> KL_CYCLES =
             ConfigOption.withDefault(
                     "training.kl-cycles",
                     ValueTypes.positiveInt(),
-                    4,
+                    CoreDefaults.schedule(KlSchedule.Type.CYCLICAL).cycles(),
                     "cyclical: number of annealing cycles over the epochs.");
     public static final ConfigOption<Double> KL_RATIO =
             ConfigOption.withDefault(
                     "training.kl-ratio",
                     ValueTypes.number().where(v -> v > 0 && v <= 1, "a number in (0, 1]"),
-                    0.5,
+                    CoreDefaults.schedule(KlSchedule.Type.CYCLICAL).ratio(),
                     "cyclical: fraction of each cycle spent raising the weight (the rest at 1).");
     public static final ConfigOption<Integer> KL_WARMUP_EPOCHS =
             ConfigOption.withDefault(
                     "training.kl-warmup-epochs",
                     ValueTypes.nonNegativeInt(),
-                    10,
+                    CoreDefaults.schedule(KlSchedule.Type.MONOTONIC).warmupEpochs(),
                     "monotonic: epochs over which the KL weight rises linearly from 0 to 1.");
     public static final ConfigOption<Double> FREE_BITS =
             ConfigOption.withDefault(
                     "training.free-bits",
                     ValueTypes.nonNegativeNumber(),
-                    0.1,
+                    CoreDefaults.RECIPE.freeBits(),
                     "Minimum KL per latent dimension (nats) before it is penalised; 0 = off.");
     public static final ConfigOption<Integer> RESTARTS =
             ConfigOption.withDefault(
                     "training.restarts",
                     ValueTypes.positiveInt(),
-                    1,
+                    CoreDefaults.RECIPE.restarts(),
                     "Independent trainings with different seeds; the best held-out ELBO wins.");
     public static final ConfigOption<Integer> EARLY_STOPPING_PATIENCE =
             ConfigOption.withDefault(
                     "training.early-stopping-patience",
                     ValueTypes.nonNegativeInt(),
-                    8,
+                    CoreDefaults.RECIPE.earlyStoppingPatience(),
                     "Stop after this many epochs without held-out improvement; 0 = off.");
     public static final ConfigOption<Double> HELDOUT_FRACTION =
             ConfigOption.withDefault(
                     "training.heldout-fraction",
                     ValueTypes.openInterval(0, 1),
-                    0.2,
+                    CoreDefaults.RECIPE.heldoutFraction(),
                     "Fraction of the sample held out to validate and compare models.");
     public static final ConfigOption<Integer> SEED =
             ConfigOption.withDefault(
                     "training.seed",
                     ValueTypes.integer(),
-                    42,
+                    (int) CoreDefaults.RECIPE.seed(),
                     "Random seed for initialisation, shuffling and sampling.");
     public static final ConfigOption<Boolean> DETERMINISTIC =
             ConfigOption.withDefault(
@@ -209,7 +207,7 @@ public record TrainingOptions(
             ConfigOption.withDefault(
                     "training.promotion-tolerance",
                     ValueTypes.nonNegativeNumber(),
-                    0.5,
+                    CoreDefaults.DETECTOR.promotionTolerance(),
                     "A retrained model replaces the current one unless its held-out ELBO is worse"
                             + " by more than this many nats per row.");
     public static final ConfigOption<Boolean> ASYNC =
@@ -224,6 +222,7 @@ public record TrainingOptions(
             List.of(
                     WARMUP_EVENTS,
                     BEFORE_FIRST_MODEL,
+                    MAX_BUFFERED_EVENTS,
                     RETRAIN_EVERY_EVENTS,
                     RETRAIN_INTERVAL,
                     SAMPLE_SIZE,
@@ -249,6 +248,7 @@ public record TrainingOptions(
     public TrainingOptions {
         WARMUP_EVENTS.check(warmupEvents);
         BEFORE_FIRST_MODEL.check(beforeFirstModel);
+        MAX_BUFFERED_EVENTS.check(maxBufferedEvents);
         RETRAIN_EVERY_EVENTS.check(retrainEveryEvents);
         RETRAIN_INTERVAL.check(retrainInterval);
         SAMPLE_SIZE.check(sampleSize);
@@ -269,10 +269,30 @@ public record TrainingOptions(
         DETERMINISTIC.check(deterministic);
         PROMOTION_TOLERANCE.check(promotionTolerance);
         ASYNC.check(async);
+        if (beforeFirstModel == BeforeFirstModel.BUFFER && maxBufferedEvents < warmupEvents) {
+            throw new ConfigException(
+                    MAX_BUFFERED_EVENTS.key(),
+                    "is " + maxBufferedEvents + " but must hold at least training.warmup-events ("
+                            + warmupEvents + ") when training.before-first-model is buffer");
+        }
         // Which model scores which event depends on thread timing when training is async.
         if (deterministic && async) {
             throw new ConfigException(
                     ASYNC.key(), "must be false when training.deterministic is true");
+        }
+        // A replay cannot reproduce when processing time passed.
+        if (deterministic && !retrainInterval.isZero()) {
+            throw new ConfigException(
+                    RETRAIN_INTERVAL.key(),
+                    "must be 0 when training.deterministic is true: processing time is not"
+                            + " replayable (use training.retrain-every-events)");
+        }
+        // The first model trains on the warm-up sample.
+        if (sampleSize < warmupEvents) {
+            throw new ConfigException(
+                    SAMPLE_SIZE.key(),
+                    "is " + sampleSize + " but must be at least training.warmup-events ("
+                            + warmupEvents + "): the first model trains on the warm-up sample");
         }
         // Both the training part and the held-out part of the first sample need rows.
         long heldout = Math.round(Math.min(warmupEvents, sampleSize) * heldoutFraction);
@@ -294,10 +314,42 @@ public record TrainingOptions(
         return !retrainInterval.isZero();
     }
 
+    /**
+     * The core's training recipe, built with {@link TrainingRecipe#builder}: every value not in
+     * this section (learning-rate warm-up, plateau decay, gradient clipping, IWAE samples) is the
+     * builder's default. Each training runs on one thread (the core's default
+     * {@code DetectorSettings.trainingThreads}), so scoring keeps the other cores.
+     */
+    public TrainingRecipe recipe() {
+        return TrainingRecipe.builder()
+                .name("config")
+                .maxEpochs(epochs)
+                .minSteps(minSteps)
+                .batchSize(batchSize)
+                .learningRate(learningRate)
+                .klSchedule(schedule())
+                .freeBits(freeBits)
+                .restarts(restarts)
+                .earlyStoppingPatience(earlyStoppingPatience)
+                .heldoutFraction(heldoutFraction)
+                .seed(seed)
+                .build();
+    }
+
+    /** The KL weight schedule named by {@code kl-schedule}, with its parameters. */
+    public KlSchedule schedule() {
+        return switch (klSchedule) {
+            case CYCLICAL -> KlSchedule.cyclical(klCycles, klRatio);
+            case MONOTONIC -> KlSchedule.monotonic(klWarmupEpochs);
+            case NONE -> KlSchedule.none();
+        };
+    }
+
     static TrainingOptions from(ConfigValues v) {
         return new TrainingOptions(
                 v.get(WARMUP_EVENTS),
                 v.get(BEFORE_FIRST_MODEL),
+                v.get(MAX_BUFFERED_EVENTS),
                 v.get(RETRAIN_EVERY_EVENTS),
                 v.get(RETRAIN_INTERVAL),
                 v.get(SAMPLE_SIZE),

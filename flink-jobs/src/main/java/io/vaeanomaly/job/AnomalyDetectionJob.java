@@ -1,12 +1,15 @@
 package io.vaeanomaly.job;
 
 import io.vaeanomaly.config.ConfigException;
-import io.vaeanomaly.config.FlinkOptions;
+import io.vaeanomaly.config.Durations;
 import io.vaeanomaly.config.JobConfig;
+import io.vaeanomaly.config.KafkaOptions;
 import io.vaeanomaly.config.ModelOptions;
+import io.vaeanomaly.operators.DeadLetterFit;
 import io.vaeanomaly.operators.DetectorOperator;
 import io.vaeanomaly.operators.GlobalScorerOperator;
 import io.vaeanomaly.operators.ModelUpdate;
+import io.vaeanomaly.operators.OutputSizeGuard;
 import io.vaeanomaly.operators.OutputTags;
 import io.vaeanomaly.operators.ParseFunction;
 import io.vaeanomaly.operators.TrainingSampler;
@@ -15,16 +18,12 @@ import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
 import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.serde.ModelEventRecord;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,8 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * be used separately:
  *
  * <ul>
- *   <li>{@link #flinkConfiguration} / {@link #configure}: parallelism, checkpointing, state
- *       backend from the {@code flink} section;
+ *   <li>{@link #applyJobDefaults}: what the job needs and Flink's configuration leaves unset
+ *       (parallelism, checkpointing and state backend are Flink's own settings);
  *   <li>{@link #topology}: from any {@code DataStream<KafkaRecord>} to the {@link Outputs}
  *       streams, so tests and demos can feed records and collect results in process;
  *   <li>{@link #buildKafkaPipeline}: the production wiring, {@link KafkaConnectors} source and
@@ -69,45 +68,68 @@ public final class AnomalyDetectionJob {
      *
      * @param scores every scored event, anomalous or not
      * @param anomalies the scored events flagged as anomalies
-     * @param deadLetters records that could not be processed, with the reason
+     * @param deadLetters records that could not be processed, with the reason, each bounded to
+     *     {@code kafka.dead-letter-max-bytes}
      * @param modelEvents trainings: first model, promotions, rejections
-     * @param unscored events forwarded without a score (pass-through before the first model,
-     *     buffer overflow, shingle windows filling); the anomaly record format cannot carry them
-     *     yet, so the Kafka wiring does not write them
+     * @param unscored records of events forwarded without a score ({@code scored: false}, with
+     *     the reason: pass-through before the first model, buffer overflow, shingle windows
+     *     filling); the Kafka wiring writes them to the scores topic with the scored events
+     *
+     * <p>Every anomaly, score and unscored record fits in {@code kafka.max-record-bytes}; an
+     * event whose record would not is a dead letter instead ({@link OutputSizeGuard}). So every
+     * input record ends up in exactly one of scores, unscored and dead letters.
      */
     public record Outputs(
             DataStream<AnomalyRecord> scores,
             DataStream<AnomalyRecord> anomalies,
             DataStream<DeadLetterRecord> deadLetters,
             DataStream<ModelEventRecord> modelEvents,
-            DataStream<Event> unscored) {}
+            DataStream<AnomalyRecord> unscored) {}
 
-    /** Flink settings from the {@code flink} section (plus exactly-once checkpointing). */
-    public static Configuration flinkConfiguration(JobConfig config) {
-        FlinkOptions f = config.flink();
-        Configuration conf = new Configuration();
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, f.parallelism());
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, f.checkpointInterval());
-        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
-                CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(StateBackendOptions.STATE_BACKEND,
-                f.stateBackend() == FlinkOptions.StateBackend.ROCKSDB ? "rocksdb" : "hashmap");
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, f.checkpointDir());
-        // Operators never modify records after emitting them, so copies between chained
-        // operators are unnecessary.
-        conf.set(PipelineOptions.OBJECT_REUSE, true);
-        return conf;
+    /** Checkpoint interval of the job when Flink's configuration sets none. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * Fills in what the job needs and Flink's configuration leaves unset; never overrides a
+     * setting, so {@code flink run -p}, {@code -D} and a cluster's config.yaml win.
+     *
+     * <ul>
+     *   <li>Checkpointing: the Kafka sinks commit (exactly-once) or flush (at-least-once) on
+     *       checkpoints, so without checkpoints no output would ever be committed. Unset, it is
+     *       {@link #DEFAULT_CHECKPOINT_INTERVAL} (said on stderr).
+     *   <li>{@code pipeline.object-reuse}: true unless set. The operators never modify a record
+     *       after emitting it, so copies between chained operators are unnecessary.
+     * </ul>
+     */
+    public static void applyJobDefaults(StreamExecutionEnvironment env) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+            System.err.println("vae-anomaly: " + CheckpointingOptions.CHECKPOINTING_INTERVAL.key()
+                    + " is not set; checkpointing every "
+                    + Durations.format(DEFAULT_CHECKPOINT_INTERVAL));
+        }
+        if (env.getConfiguration().getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {
+            env.getConfig().enableObjectReuse();
+        }
     }
 
-    /** Applies {@link #flinkConfiguration} to an environment (e.g. a test's MiniCluster one). */
-    public static void configure(StreamExecutionEnvironment env, JobConfig config) {
-        env.configure(flinkConfiguration(config));
-        env.setParallelism(config.flink().parallelism());
-        env.enableCheckpointing(
-                config.flink().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    /**
+     * Kafka aborts a transaction that stays open longer than its timeout, and the exactly-once
+     * sink keeps one open from one checkpoint to the next.
+     *
+     * @throws ConfigException naming {@code kafka.transaction-timeout} if it is too short for
+     *     the checkpoint interval of {@code env}
+     */
+    static void checkTransactionTimeout(StreamExecutionEnvironment env, KafkaOptions kafka) {
+        long interval = env.getCheckpointInterval();
+        if (kafka.deliveryGuarantee() == KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE
+                && interval > 0 && kafka.transactionTimeout().toMillis() <= interval) {
+            throw new ConfigException(KafkaOptions.TRANSACTION_TIMEOUT.key(),
+                    "must be longer than Flink's checkpoint interval ("
+                            + CheckpointingOptions.CHECKPOINTING_INTERVAL.key() + " = "
+                            + Durations.format(Duration.ofMillis(interval))
+                            + ") for exactly-once");
+        }
     }
 
     /**
@@ -115,7 +137,8 @@ public final class AnomalyDetectionJob {
      * it with {@code env.execute(...)} or {@code env.executeAsync(...)}.
      */
     public static Outputs buildKafkaPipeline(StreamExecutionEnvironment env, JobConfig config) {
-        configure(env, config);
+        applyJobDefaults(env);
+        checkTransactionTimeout(env, config.kafka());
         DataStream<KafkaRecord> input = env.fromSource(
                         KafkaConnectors.source(config), WatermarkStrategy.noWatermarks(),
                         "kafka-source")
@@ -140,14 +163,7 @@ public final class AnomalyDetectionJob {
                             + " parallel scorers see the stream interleaved, so consecutive"
                             + " events do not form a window (use model.scope per-key)");
         }
-        if (config.training().retrainsByTime()) {
-            // The core detector retrains on event counts only; ignoring the option silently
-            // would leave a model the operator believes is refreshed.
-            throw new ConfigException("training.retrain-interval",
-                    "is not supported by the streaming job yet; set it to 0 and use"
-                            + " training.retrain-every-events");
-        }
-        DetectorSettingsFactory.settings(config); // validates early, before anything runs
+        config.detector(); // validates early, before anything runs
 
         SingleOutputStreamOperator<Event> events = input
                 .process(new ParseFunction(config.input()), TypeInformation.of(Event.class))
@@ -160,7 +176,7 @@ public final class AnomalyDetectionJob {
                             ? events.keyBy(e -> GLOBAL_KEY, Types.STRING)
                             : events.keyBy(Event::key, Types.STRING))
                     .transform("detector", TypeInformation.of(AnomalyRecord.class),
-                            DetectorOperator.scorer(config))
+                            DetectorOperator.scorer(config.detector()))
                     .uid("detector");
             if (global) {
                 scored.setParallelism(1).setMaxParallelism(1);
@@ -174,7 +190,7 @@ public final class AnomalyDetectionJob {
                     .name("training-sample").uid("training-sample")
                     .keyBy(e -> GLOBAL_KEY, Types.STRING)
                     .transform("trainer", TypeInformation.of(AnomalyRecord.class),
-                            DetectorOperator.trainer(config, every))
+                            DetectorOperator.trainer(config.detector(), every))
                     .uid("trainer")
                     .setParallelism(1)
                     .setMaxParallelism(1);
@@ -182,16 +198,35 @@ public final class AnomalyDetectionJob {
                     trainer.getSideOutput(OutputTags.MODEL_UPDATES).broadcast();
             scored = events.connect(models)
                     .transform("scorer", TypeInformation.of(AnomalyRecord.class),
-                            new GlobalScorerOperator(config))
+                            new GlobalScorerOperator(config.training()))
                     .uid("scorer");
             modelEvents = trainer.getSideOutput(OutputTags.MODEL_EVENTS);
         }
+        int maxRecordBytes = config.kafka().maxRecordBytes();
+        SingleOutputStreamOperator<AnomalyRecord> scores =
+                sizeGuarded(scored, maxRecordBytes, "anomaly/score record", "scores-size-guard");
+        SingleOutputStreamOperator<AnomalyRecord> unscored =
+                sizeGuarded(scored.getSideOutput(OutputTags.UNSCORED), maxRecordBytes,
+                        "unscored record", "unscored-size-guard");
         DataStream<DeadLetterRecord> deadLetters = events
                 .getSideOutput(OutputTags.DEAD_LETTERS)
-                .union(scored.getSideOutput(OutputTags.DEAD_LETTERS));
-        DataStream<AnomalyRecord> anomalies = scored
+                .union(scored.getSideOutput(OutputTags.DEAD_LETTERS),
+                        scores.getSideOutput(OutputTags.DEAD_LETTERS),
+                        unscored.getSideOutput(OutputTags.DEAD_LETTERS))
+                .map(new DeadLetterFit(config.kafka().deadLetterMaxBytes()))
+                .name("dead-letter-fit").uid("dead-letter-fit");
+        DataStream<AnomalyRecord> anomalies = scores
                 .filter(AnomalyRecord::isAnomaly).name("anomalies").uid("anomalies");
-        return new Outputs(scored, anomalies, deadLetters, modelEvents,
-                scored.getSideOutput(OutputTags.UNSCORED));
+        return new Outputs(scores, anomalies, deadLetters, modelEvents, unscored);
+    }
+
+    /** {@link OutputSizeGuard} at the stream's parallelism, so record order is kept. */
+    private static SingleOutputStreamOperator<AnomalyRecord> sizeGuarded(
+            DataStream<AnomalyRecord> records, int maxRecordBytes, String what, String uid) {
+        return records
+                .process(new OutputSizeGuard(maxRecordBytes, what),
+                        TypeInformation.of(AnomalyRecord.class))
+                .name(uid).uid(uid)
+                .setParallelism(records.getParallelism());
     }
 }

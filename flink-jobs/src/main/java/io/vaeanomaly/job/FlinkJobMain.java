@@ -15,9 +15,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * flink run flink-jobs/target/vae-anomaly-flink-job.jar --config job.yaml [--set key=value ...]
  * </pre>
  *
- * The configuration file must be readable where the client runs. Settings of the {@code flink}
- * section apply to this job; cluster-wide settings (metric reporters, memory) belong in the
- * cluster's config.yaml (see configs/flink-conf.yaml).
+ * The configuration file must be readable where {@code main} runs (the client, or the JobManager
+ * in application mode). Flink's own settings (parallelism, checkpointing, state backend) come
+ * from the cluster's config.yaml (see configs/config.yaml) and {@code flink run -p N -D ...}, as
+ * for any Flink job. Before submitting, the topics of the job must exist
+ * ({@link KafkaTopicCheck}); a missing one is an error here, not a job that restarts forever.
  */
 public final class FlinkJobMain {
     private FlinkJobMain() {}
@@ -36,8 +38,11 @@ public final class FlinkJobMain {
             throw new IllegalArgumentException(e.getMessage()
                     + " (usage: --config FILE [--set key=value ...])", e);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                AnomalyDetectionJob.flinkConfiguration(config));
+        // A missing topic (ConfigException) or a cluster that refuses or does not answer
+        // (KafkaUnavailableException, e.g. a wrong SASL password) propagates like the errors
+        // above: never System.exit, which inside a JobManager stops the cluster.
+        KafkaTopicCheck.verify(config.kafka(), KafkaTopicCheck.DEFAULT_TIMEOUT);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AnomalyDetectionJob.buildKafkaPipeline(env, config);
         env.execute(JOB_NAME);
     }

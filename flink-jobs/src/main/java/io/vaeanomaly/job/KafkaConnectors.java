@@ -7,6 +7,7 @@ import io.vaeanomaly.serde.DeadLetterRecordJson;
 import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.serde.KafkaSerdes;
 import io.vaeanomaly.serde.ModelEventRecordJson;
+import io.vaeanomaly.serde.OutputTimestamps;
 import io.vaeanomaly.serde.RecordCodec;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -47,7 +48,10 @@ public final class KafkaConnectors {
     }
 
     /**
-     * A sink writing records with {@code codec} to {@code topic}.
+     * A sink writing records with {@code codec} to {@code topic}, with the Kafka timestamp chosen
+     * by {@code kafka.output-timestamp} ({@link OutputTimestamps}): a broker refuses records whose
+     * timestamp lies more than {@code log.message.timestamp.after.max.ms} (1 h by default in
+     * Kafka 4) ahead of its clock, and a refused record would fail the sink and restart the job.
      *
      * @param name distinguishes the transactional ids of the job's sinks
      */
@@ -61,8 +65,11 @@ public final class KafkaConnectors {
             producer.put("transaction.timeout.ms",
                     Long.toString(k.transactionTimeout().toMillis()));
         }
+        KafkaOptions.OutputTimestamp mode = k.outputTimestamp();
         KafkaRecordSerializationSchema<T> serializer =
-                (record, context, timestamp) -> KafkaSerdes.producerRecord(topic, codec, record);
+                (record, context, timestamp) -> KafkaSerdes.producerRecord(topic, codec, record,
+                        OutputTimestamps.choose(mode, codec.kafkaTimestamp(record),
+                                System.currentTimeMillis()));
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(k.bootstrapServers())
                 .setKafkaProducerConfig(producer)
@@ -86,7 +93,7 @@ public final class KafkaConnectors {
                 sink(config, k.deadLetterTopic(), DeadLetterRecordJson.INSTANCE, "dead-letters"),
                 "dead-letter-sink");
         if (k.scoresEnabled()) {
-            sinkTo(outputs.scores(),
+            sinkTo(outputs.scores().union(outputs.unscored()),
                     sink(config, k.scoresTopic(), AnomalyRecordJson.INSTANCE, "scores"),
                     "scores-sink");
         }

@@ -1,12 +1,15 @@
 package io.vaeanomaly.operators;
 
-import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.config.TrainingOptions;
 import io.vaeanomaly.detect.Detection;
 import io.vaeanomaly.detect.DetectorModel;
 import io.vaeanomaly.persist.ModelFile;
+import io.vaeanomaly.persist.StateFormatException;
 import io.vaeanomaly.serde.AnomalyRecord;
+import io.vaeanomaly.serde.AnomalyRecord.Unscored;
+import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
+import io.vaeanomaly.serde.FeatureSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -26,35 +29,47 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * champion the trainer broadcasts (input 2, {@link ModelUpdate}s). Each subtask keeps its own
  * copy of the model, so its streaming threshold adapts to the events it sees.
  *
- * <p>Events are scored in micro-batches (up to {@link DetectorOperator#MAX_BATCH} events or
- * {@link DetectorOperator#MAX_BATCH_DELAY_MS}), since one pass over a batch costs little more
- * than one pass over one event; pending batches are scored before every checkpoint barrier, so
- * they need no state. An operator rather than a {@code BroadcastProcessFunction} because the
- * batch timer and the pre-barrier flush are not available to functions on non-keyed streams.
+ * <p>Events are scored in micro-batches ({@link MicroBatcher}, one batch per subtask). An
+ * operator rather than a {@code BroadcastProcessFunction} because the batch timer and the
+ * pre-barrier flush are not available to functions on non-keyed streams.
  *
- * <p>State (operator state): the subtask's model with its threshold state (union list state: after
- * a restore or rescale every subtask takes the newest copy), and the events held while no model
- * exists. Before the first model events are held (up to {@code flink.max-buffered-events}) or
- * forwarded to {@link OutputTags#UNSCORED}; never dropped.
+ * <p>State (operator state): the subtask's model with its threshold state as a model file
+ * ({@link ModelFile}, in the persisted-state scheme; union list state:
+ * after a restore or rescale every subtask takes the newest copy), and the events held while no
+ * model exists ({@link WarmupBuffer}); beyond its capacity, or with the pass-through policy,
+ * events are forwarded to {@link OutputTags#UNSCORED} as unscored records with the reason; never
+ * dropped. Events whose dimension or feature names differ from the model's are dead letters.
  */
 public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRecord>
         implements TwoInputStreamOperator<Event, ModelUpdate, AnomalyRecord>, BoundedMultiInput {
     private static final long serialVersionUID = 1L;
 
-    private final JobConfig config;
+    /** The one batch key: the scorer's events are not keyed. */
+    private static final String ALL = "";
+
+    private final WarmupBuffer.Policy warmupPolicy;
     private transient DetectorModel model;
     private transient ListState<byte[]> modelState;
-    private transient ListState<Event> bufferState;
-    private transient long buffered;
-    private transient boolean buffering;
-    private transient List<Event> pending;
-    private transient boolean flushScheduled;
+    private transient ListState<Event> heldState;
+    private transient long restoredHeld;
+    private transient WarmupBuffer warmup;
+    private transient MicroBatcher<String, Event> batcher;
     private transient boolean eventsEnded;
     private transient boolean modelsEnded;
     private transient JobMetrics metrics;
+    /** Schema of the last event the current model admitted (identity shortcut). */
+    private transient FeatureSchema admitted;
 
-    public GlobalScorerOperator(JobConfig config) {
-        this.config = config;
+    /**
+     * @param training {@code before-first-model} and {@code max-buffered-events} decide what
+     *     happens to events before the first model arrives
+     */
+    public GlobalScorerOperator(TrainingOptions training) {
+        this(WarmupBuffer.Policy.of(training));
+    }
+
+    GlobalScorerOperator(WarmupBuffer.Policy warmupPolicy) {
+        this.warmupPolicy = warmupPolicy;
     }
 
     @Override
@@ -62,27 +77,33 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         super.initializeState(context);
         modelState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
                 "scorer-model", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        bufferState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
+        heldState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
                 "scorer-buffer", TypeInformation.of(Event.class)));
         for (byte[] bytes : modelState.get()) {
-            DetectorModel m = ModelFile.fromBytes(bytes);
+            DetectorModel m;
+            try {
+                m = ModelFile.fromBytes(bytes);
+            } catch (StateFormatException e) {
+                // Names the operator: its saved model cannot be used as it is.
+                throw new StateFormatException("operator '" + getOperatorName()
+                        + "', saved model: " + e.getMessage(), e);
+            }
             if (model == null || m.version() > model.version()) {
                 model = m;
             }
         }
-        buffered = 0;
-        for (Event ignored : bufferState.get()) {
-            buffered++;
+        restoredHeld = 0;
+        for (Event ignored : heldState.get()) {
+            restoredHeld++;
         }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        buffering = config.training().beforeFirstModel()
-                == TrainingOptions.BeforeFirstModel.BUFFER;
-        pending = new ArrayList<>();
-        metrics = JobMetrics.forDetector(getMetricGroup(), (Gauge<Long>) () -> buffered, true);
+        warmup = new WarmupBuffer(heldState, warmupPolicy, restoredHeld);
+        batcher = new MicroBatcher<>(getProcessingTimeService(), (key, batch) -> score(batch));
+        metrics = JobMetrics.forDetector(getMetricGroup(), (Gauge<Long>) warmup::total, true);
         if (model != null) {
             metrics.champion(model);
         }
@@ -92,30 +113,16 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
     public void processElement1(StreamRecord<Event> element) throws Exception {
         Event event = element.getValue();
         if (model == null) {
-            if (buffering && buffered < config.flink().maxBufferedEvents()) {
-                bufferState.add(event);
-                buffered++;
-            } else {
-                metrics.unscored();
-                output.collect(OutputTags.UNSCORED, new StreamRecord<>(event));
+            if (!warmup.offer(event)) {
+                emitUnscored(event,
+                        warmupPolicy.hold() ? Unscored.BUFFER_FULL : Unscored.NO_MODEL);
             }
             return;
         }
-        if (buffered > 0) {
-            flushBuffer(); // restored with a model and held events: those come first
+        if (warmup.total() > 0) {
+            score(warmup.drain()); // restored with a model and held events: those come first
         }
-        pending.add(event);
-        if (pending.size() >= DetectorOperator.MAX_BATCH) {
-            flushPending();
-        } else if (!flushScheduled) {
-            flushScheduled = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(
-                    now + DetectorOperator.MAX_BATCH_DELAY_MS, time -> {
-                        flushScheduled = false;
-                        flushPending();
-                    });
-        }
+        batcher.add(ALL, event);
     }
 
     @Override
@@ -124,42 +131,29 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         if (model != null && update.version() <= model.version()) {
             return; // an older model (e.g. replayed after a restore)
         }
-        flushPending(); // events that arrived before the update are scored by the old model
+        batcher.flushAll(); // events that arrived before the update are scored by the old model
         model = update.toModel();
+        admitted = null;
         metrics.champion(model);
-        if (buffered > 0) {
-            flushBuffer();
+        if (warmup.total() > 0) {
+            score(warmup.drain());
         }
     }
 
-    private void flushBuffer() throws Exception {
-        List<Event> events = new ArrayList<>();
-        for (Event e : bufferState.get()) {
-            events.add(e);
-        }
-        bufferState.clear();
-        buffered = 0;
-        score(events);
-    }
-
-    private void flushPending() {
-        if (!pending.isEmpty()) {
-            List<Event> batch = pending;
-            pending = new ArrayList<>();
-            score(batch);
-        }
-    }
-
-    /** Scores events in order, one batch; events of another dimension are dead letters. */
+    /**
+     * Scores events in order, one batch; events of another dimension, or with other feature
+     * names than the model's (parse subtasks discover their schemas independently), are dead
+     * letters.
+     */
     private void score(List<Event> events) {
         List<Event> ok = new ArrayList<>(events.size());
         for (Event e : events) {
-            if (e.dimension() == model.inputDim()) {
+            DeadLetterRecord misfit = misfit(e);
+            if (misfit == null) {
                 ok.add(e);
             } else {
                 metrics.deadLettered();
-                output.collect(OutputTags.DEAD_LETTERS,
-                        new StreamRecord<>(RecordMapper.wrongDimension(e, model.inputDim())));
+                output.collect(OutputTags.DEAD_LETTERS, new StreamRecord<>(misfit));
             }
         }
         if (ok.isEmpty()) {
@@ -178,9 +172,32 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         }
     }
 
+    /** The dead letter of an event the model cannot take, or null. */
+    private DeadLetterRecord misfit(Event e) {
+        if (e.schema() == admitted) {
+            return null; // same schema object as an admitted event: nothing to compare
+        }
+        if (e.dimension() != model.inputDim()) {
+            return RecordMapper.wrongDimension(e, model.inputDim());
+        }
+        List<String> names = model.featureNames();
+        if (!names.isEmpty() && !names.equals(e.schema().names())) {
+            return RecordMapper.featureMismatch(e, names);
+        }
+        admitted = e.schema();
+        return null;
+    }
+
+    private void emitUnscored(Event event, Unscored why) {
+        metrics.unscored();
+        output.collect(OutputTags.UNSCORED,
+                new StreamRecord<>(AnomalyRecord.unscored(event, why)));
+    }
+
+    /** The pending batch goes out before the barrier, so it belongs to this checkpoint. */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flushPending();
+        batcher.flushAll();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
@@ -200,16 +217,13 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
      */
     @Override
     public void endInput(int inputId) throws Exception {
-        flushPending();
+        batcher.flushAll();
         eventsEnded |= inputId == 1;
         modelsEnded |= inputId == 2;
-        if (eventsEnded && modelsEnded && model == null && buffered > 0) {
-            for (Event e : bufferState.get()) {
-                metrics.unscored();
-                output.collect(OutputTags.UNSCORED, new StreamRecord<>(e));
+        if (eventsEnded && modelsEnded && model == null) {
+            for (Event e : warmup.drain()) {
+                emitUnscored(e, Unscored.NO_MODEL);
             }
-            bufferState.clear();
-            buffered = 0;
         }
     }
 

@@ -17,7 +17,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  *
  * <p>Each operator registers the metrics it updates: the parser {@code events_in} and
  * {@code dead_lettered}; detectors and scorers the rest. Summed over operators, {@code events_in
- * = events_scored + events_unscored + dead_lettered + buffered_events}.
+ * = events_scored + events_unscored + dead_lettered + buffered_events}, except that an event
+ * whose output record is too large to write ({@link OutputSizeGuard}) counts both as scored and
+ * as dead-lettered.
  */
 public final class JobMetrics {
     /** Metric group name; the prefix of every metric in Prometheus. */

@@ -1,7 +1,7 @@
 package io.vaeanomaly.operators;
 
+import io.vaeanomaly.serde.AnomalyRecord;
 import io.vaeanomaly.serde.DeadLetterRecord;
-import io.vaeanomaly.serde.Event;
 import io.vaeanomaly.serde.ModelEventRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
@@ -23,10 +23,10 @@ public final class OutputTags {
             new OutputTag<>("model-updates", TypeInformation.of(ModelUpdate.class));
 
     /**
-     * Events forwarded without a score: before the first model with
-     * {@code training.before-first-model: pass-through}, when the warm-up buffer is full, and
-     * while a shingle window fills.
+     * Records of events forwarded without a score ({@link AnomalyRecord#unscored}, with the
+     * reason): before the first model with {@code training.before-first-model: pass-through},
+     * when the warm-up buffer is full, and while a shingle window fills.
      */
-    public static final OutputTag<Event> UNSCORED =
-            new OutputTag<>("unscored", TypeInformation.of(Event.class));
+    public static final OutputTag<AnomalyRecord> UNSCORED =
+            new OutputTag<>("unscored", TypeInformation.of(AnomalyRecord.class));
 }

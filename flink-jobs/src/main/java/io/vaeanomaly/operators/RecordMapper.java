@@ -24,6 +24,9 @@ public final class RecordMapper {
      */
     static final double LOWEST_LOG_PROB = -1e300;
 
+    /** Stand-in for a feature contribution that overflowed, for the same reason. */
+    static final double HIGHEST_CONTRIBUTION = 1e300;
+
     private RecordMapper() {}
 
     /**
@@ -38,11 +41,15 @@ public final class RecordMapper {
         }
         List<FeatureContribution> top = new ArrayList<>(d.topFeatures().length);
         for (int t = 0; t < d.topFeatures().length; t++) {
+            // input.max-abs-value keeps contributions finite; should one still overflow, the
+            // feature is reported with the largest finite contribution rather than dropped, so a
+            // flagged event always names its features.
             double c = -d.topContributions()[t];
-            if (Double.isFinite(c)) {
-                top.add(new FeatureContribution(
-                        featureName(event.schema(), d.topFeatures()[t], shingleSize), c));
+            if (!Double.isFinite(c)) {
+                c = c == Double.NEGATIVE_INFINITY ? -HIGHEST_CONTRIBUTION : HIGHEST_CONTRIBUTION;
             }
+            top.add(new FeatureContribution(
+                    featureName(event.schema(), d.topFeatures()[t], shingleSize), c));
         }
         double logProb = Double.isNaN(d.logProb()) ? LOWEST_LOG_PROB
                 : Math.max(d.logProb(), LOWEST_LOG_PROB);
@@ -67,9 +74,11 @@ public final class RecordMapper {
      * The model-event record of a training outcome.
      *
      * @param deterministic report zero training seconds (no wall-clock time in the outputs)
+     * @param jobId the Flink job id (hex), so that two runs' model versions can be told apart;
+     *     null in deterministic mode
      */
     public static ModelEventRecord modelEventRecord(
-            String key, ModelEvent e, boolean deterministic) {
+            String key, ModelEvent e, boolean deterministic, String jobId) {
         ModelEventRecord.Outcome outcome = switch (e.outcome()) {
             case INITIAL -> ModelEventRecord.Outcome.INITIAL;
             case PROMOTED -> ModelEventRecord.Outcome.PROMOTED;
@@ -86,7 +95,35 @@ public final class RecordMapper {
                 ? 0 : e.seconds();
         return new ModelEventRecord(key, e.modelVersion(), outcome, e.reason(),
                 deterministic ? 0 : e.trainedAtMs(), (int) Math.min(Integer.MAX_VALUE,
-                e.trainingSamples()), seconds, diagnostics);
+                e.trainingSamples()), seconds, diagnostics, jobId);
+    }
+
+    /** Dead-letter error type of an event whose feature names differ from its model's. */
+    public static final String FEATURE_MISMATCH = "feature_mismatch";
+
+    /**
+     * The dead letter of an event whose feature names (or their order) differ from those of the
+     * model for its key, which were pinned by the first event the model's detector took.
+     */
+    public static DeadLetterRecord featureMismatch(Event e, List<String> expected) {
+        List<String> got = e.schema().names();
+        String field = null;
+        for (int i = 0; i < Math.max(got.size(), expected.size()); i++) {
+            if (i >= got.size() || i >= expected.size() || !got.get(i).equals(expected.get(i))) {
+                field = i < got.size() ? got.get(i) : expected.get(i);
+                break;
+            }
+        }
+        return new DeadLetterRecord(FEATURE_MISMATCH,
+                "event has features " + abbreviate(got) + " but the model for key '" + e.key()
+                        + "' was trained on " + abbreviate(expected)
+                        + " (first difference: '" + field + "')",
+                field, e.source(), -1, e.key().getBytes(StandardCharsets.UTF_8), e.original());
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 12 ? names.toString()
+                : names.subList(0, 12) + " and " + (names.size() - 12) + " more";
     }
 
     /** The dead letter of an event its model cannot take (wrong number of features). */

@@ -6,20 +6,22 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A scored event, written to the output topic when it is an anomaly and to the scores topic for
- * every event ({@link #isAnomaly()} tells which). JSON form: {@link AnomalyRecordJson},
- * schema {@code schemas/anomaly-record.schema.json}.
+ * An event's result: written to the scores topic for every event, scored or not
+ * ({@link #scored()}), and to the output topic when it is an anomaly ({@link #isAnomaly()}).
+ * JSON form: {@link AnomalyRecordJson}, schema {@code schemas/anomaly-record.schema.json}.
  *
  * @param key entity key
  * @param eventTimeMs event time, epoch ms
  * @param source where the event was read
- * @param logProb reconstruction log-probability of the event (finite)
- * @param anomalyScore in [0, 1], higher is more anomalous
+ * @param logProb reconstruction log-probability of the event (finite); {@code NaN} when unscored
+ *     (JSON null)
+ * @param anomalyScore in [0, 1], higher is more anomalous; {@code NaN} when unscored
  * @param thresholdLogProb the threshold in force; {@code NaN} when none exists yet (JSON null)
- * @param isAnomaly whether the event is an anomaly
- * @param modelVersion version of the model that scored it ({@code >= 0})
- * @param topFeatures the largest contributors, largest first
+ * @param isAnomaly whether the event is an anomaly (never for an unscored event)
+ * @param modelVersion version of the model that scored it ({@code >= 0}; 0 when unscored)
+ * @param topFeatures the largest contributors, largest first (empty when unscored)
  * @param event the event's original bytes (not copied; do not modify)
+ * @param unscored why the event has no score, or {@code null} when it has one
  */
 public record AnomalyRecord(
         String key,
@@ -31,22 +33,47 @@ public record AnomalyRecord(
         boolean isAnomaly,
         long modelVersion,
         List<FeatureContribution> topFeatures,
-        byte[] event)
+        byte[] event,
+        Unscored unscored)
         implements Serializable {
 
-    /** Version of the JSON layout. */
-    public static final int SCHEMA_VERSION = 1;
+    /** Version of the JSON layout (2: unscored events, {@code scored}, {@code unscored_reason}). */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** Why an event was forwarded without a score. */
+    public enum Unscored {
+        /** No model existed yet (pass-through before the first model, or the input ended first). */
+        NO_MODEL,
+        /** The events held while waiting for the first model reached flink.max-buffered-events. */
+        BUFFER_FULL,
+        /** The key's shingle window was still filling (model.shingle-size > 1). */
+        SHINGLE_FILLING;
+
+        /** The snake_case name used in JSON. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public AnomalyRecord {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(event, "event");
         topFeatures = List.copyOf(topFeatures);
-        if (!Double.isFinite(logProb)) {
-            throw new IllegalArgumentException("logProb is not finite: " + logProb);
-        }
-        if (!(anomalyScore >= 0 && anomalyScore <= 1)) {
-            throw new IllegalArgumentException("anomalyScore is not in [0, 1]: " + anomalyScore);
+        if (unscored != null) {
+            if (!Double.isNaN(logProb) || !Double.isNaN(anomalyScore) || isAnomaly
+                    || !topFeatures.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "an unscored record has no log-probability, score, flag or features");
+            }
+        } else {
+            if (!Double.isFinite(logProb)) {
+                throw new IllegalArgumentException("logProb is not finite: " + logProb);
+            }
+            if (!(anomalyScore >= 0 && anomalyScore <= 1)) {
+                throw new IllegalArgumentException(
+                        "anomalyScore is not in [0, 1]: " + anomalyScore);
+            }
         }
         if (Double.isInfinite(thresholdLogProb)) {
             throw new IllegalArgumentException("thresholdLogProb is infinite");
@@ -67,7 +94,19 @@ public record AnomalyRecord(
             List<FeatureContribution> topFeatures) {
         return new AnomalyRecord(event.key(), event.eventTimeMs(), event.source(), logProb,
                 anomalyScore, thresholdLogProb, isAnomaly, modelVersion, topFeatures,
-                event.originalUnsafe());
+                event.originalUnsafe(), null);
+    }
+
+    /** The record of an event forwarded without a score, and why. */
+    public static AnomalyRecord unscored(Event event, Unscored why) {
+        return new AnomalyRecord(event.key(), event.eventTimeMs(), event.source(), Double.NaN,
+                Double.NaN, Double.NaN, false, 0, List.of(), event.originalUnsafe(),
+                Objects.requireNonNull(why, "why"));
+    }
+
+    /** Whether the event was scored ({@link #unscored()} is null). */
+    public boolean scored() {
+        return unscored == null;
     }
 
     /** Whether a threshold was in force when the event was scored. */
@@ -87,7 +126,8 @@ public record AnomalyRecord(
                 && isAnomaly == r.isAnomaly
                 && modelVersion == r.modelVersion
                 && topFeatures.equals(r.topFeatures)
-                && Arrays.equals(event, r.event);
+                && Arrays.equals(event, r.event)
+                && unscored == r.unscored;
     }
 
     @Override
@@ -100,6 +140,7 @@ public record AnomalyRecord(
         return "AnomalyRecord[key=" + key + ", eventTimeMs=" + eventTimeMs + ", source=" + source
                 + ", logProb=" + logProb + ", anomalyScore=" + anomalyScore
                 + ", thresholdLogProb=" + thresholdLogProb + ", isAnomaly=" + isAnomaly
-                + ", modelVersion=" + modelVersion + ", topFeatures=" + topFeatures + "]";
+                + ", modelVersion=" + modelVersion + ", topFeatures=" + topFeatures
+                + (unscored == null ? "" : ", unscored=" + unscored.wireName()) + "]";
     }
 }

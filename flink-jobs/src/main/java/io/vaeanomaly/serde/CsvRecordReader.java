@@ -21,8 +21,10 @@ final class CsvRecordReader implements RecordReader {
     private final int timeColumn;
     private final int[] featureColumns;
     private final FeatureSchema schema;
+    private final double maxAbsValue;
 
     CsvRecordReader(InputOptions options, FeatureSchema fixedSchema) {
+        this.maxAbsValue = options.maxAbsValue();
         this.columns = options.csvColumns();
         this.keyColumn = options.hasKeyField() ? columns.indexOf(options.keyField()) : -1;
         this.timeColumn =
@@ -59,8 +61,9 @@ final class CsvRecordReader implements RecordReader {
         double[] features = new double[featureColumns.length];
         for (int i = 0; i < featureColumns.length; i++) {
             String field = columns.get(featureColumns[i]);
-            features[i] = FieldValues.finite(
-                    FieldValues.number(cell(cells, featureColumns[i], "feature"), field), field);
+            features[i] = FieldValues.feature(
+                    FieldValues.number(cell(cells, featureColumns[i], "feature"), field), field,
+                    maxAbsValue);
         }
         return new Event(key, time, features, schema, record.position(), record.value(), false);
     }

@@ -61,6 +61,20 @@ final class FieldValues {
     }
 
     /**
+     * A usable feature value: finite, and with a magnitude of at most {@code maxAbs}
+     * ({@code input.max-abs-value}); larger values make the model's log-densities overflow.
+     */
+    static double feature(double v, String field, double maxAbs) throws BadInput {
+        finite(v, field);
+        if (Math.abs(v) > maxAbs) {
+            throw new BadInput(ParseFailure.Kind.OUT_OF_RANGE, field,
+                    "field '" + field + "' is out of range: " + v + " exceeds"
+                            + " input.max-abs-value (" + maxAbs + ") in magnitude");
+        }
+        return v;
+    }
+
+    /**
      * An event time from text: epoch milliseconds, or ISO-8601 ({@code 2024-05-01T12:00:00Z},
      * with an offset, or without zone meaning UTC).
      */

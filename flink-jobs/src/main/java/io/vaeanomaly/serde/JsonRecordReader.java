@@ -195,7 +195,7 @@ final class JsonRecordReader implements RecordReader {
     }
 
     /** Maps discovered fields onto the fixed schema; any difference in the set is fatal. */
-    private static double[] against(FeatureSchema schema, List<String> paths, List<JsonNode> nodes)
+    private double[] against(FeatureSchema schema, List<String> paths, List<JsonNode> nodes)
             throws BadInput {
         double[] out = new double[schema.dimension()];
         boolean[] seen = new boolean[out.length];
@@ -280,12 +280,21 @@ final class JsonRecordReader implements RecordReader {
         return n;
     }
 
-    private static double value(JsonNode n, String field) throws BadInput {
+    private double value(JsonNode n, String field) throws BadInput {
         if (n.isNumber()) {
-            return FieldValues.finite(n.doubleValue(), field);
+            return FieldValues.feature(n.doubleValue(), field, options.maxAbsValue());
         }
         if (n.isTextual()) {
-            return FieldValues.finite(FieldValues.number(n.asText(), field), field);
+            if (!options.acceptNumericStrings()) {
+                // A number in a string is usually a producer bug (or a unit such as "45%"
+                // nearby); taking it silently would hide that.
+                throw new BadInput(ParseFailure.Kind.NON_NUMERIC, field,
+                        "field '" + field + "' is a string, not a number: "
+                                + FieldValues.abbreviate(n.asText())
+                                + " (input.accept-numeric-strings is false)");
+            }
+            return FieldValues.feature(FieldValues.number(n.asText(), field), field,
+                    options.maxAbsValue());
         }
         if (n.isNull()) {
             throw new BadInput(ParseFailure.Kind.NON_NUMERIC, field,

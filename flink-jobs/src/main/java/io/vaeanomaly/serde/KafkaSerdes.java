@@ -15,8 +15,17 @@ public final class KafkaSerdes {
     /** A producer record for {@code topic} with the codec's key, timestamp and value. */
     public static <T> ProducerRecord<byte[], byte[]> producerRecord(
             String topic, RecordCodec<T> codec, T record) {
-        return new ProducerRecord<>(topic, null, codec.kafkaTimestamp(record),
-                codec.kafkaKey(record), codec.encode(record));
+        return producerRecord(topic, codec, record, codec.kafkaTimestamp(record));
+    }
+
+    /**
+     * A producer record for {@code topic} with the codec's key and value and the given Kafka
+     * timestamp (epoch ms, {@code >= 0}; {@code null} lets the producer stamp the send time).
+     */
+    public static <T> ProducerRecord<byte[], byte[]> producerRecord(
+            String topic, RecordCodec<T> codec, T record, Long timestampMs) {
+        return new ProducerRecord<>(topic, null, timestampMs, codec.kafkaKey(record),
+                codec.encode(record));
     }
 
     /** A Kafka value serializer backed by {@code codec}. */

@@ -13,10 +13,12 @@ import java.util.Objects;
  *     {@code initial} and {@code promoted}, the unchanged one for {@code rejected}
  * @param outcome what happened
  * @param reason why, in words (for example the ELBO comparison)
- * @param trainedAtMs when training finished, epoch ms
+ * @param trainedAtMs when training finished, epoch ms (0 in deterministic mode)
  * @param samples training rows used
  * @param seconds training wall time
  * @param diagnostics training diagnostics of the candidate model
+ * @param jobId the Flink job id (hex) of the run that trained the model, or {@code null} in
+ *     deterministic mode; tells two runs' version 1 apart
  */
 public record ModelEventRecord(
         String key,
@@ -26,11 +28,12 @@ public record ModelEventRecord(
         long trainedAtMs,
         int samples,
         double seconds,
-        ModelDiagnostics diagnostics)
+        ModelDiagnostics diagnostics,
+        String jobId)
         implements Serializable {
 
-    /** Version of the JSON layout. */
-    public static final int SCHEMA_VERSION = 1;
+    /** Version of the JSON layout (2: job_id). */
+    public static final int SCHEMA_VERSION = 2;
 
     /** The key of the single model when {@code model.scope} is global. */
     public static final String GLOBAL_KEY = "global";

@@ -8,14 +8,16 @@ import java.util.Locale;
  * JSON form of {@link ModelEventRecord} (schema {@code schemas/model-event-record.schema.json}):
  *
  * <pre>{@code
- * {"schema_version": 1, "key": "global", "model_version": 2, "outcome": "promoted",
+ * {"schema_version": 2, "key": "global", "model_version": 2, "outcome": "promoted",
  *  "reason": "held-out ELBO -41.2 vs -43.0 of the current model",
+ *  "job_id": "3f2a9c0e4b1d5a6e7f8091a2b3c4d5e6",
  *  "trained_at": "2024-05-01T12:00:00Z", "samples": 5000, "seconds": 12.5,
  *  "diagnostics": {"heldout_elbo": -41.2, "heldout_iwae": -40.1, "kl": 6.3,
  *                  "active_units": 5, "verdict": "healthy"}}
  * }</pre>
  *
- * <p>Diagnostics that were not computed are null. The Kafka key is the model key.
+ * <p>Diagnostics that were not computed are null. {@code job_id} is null in deterministic mode.
+ * The Kafka key is the model key.
  */
 public final class ModelEventRecordJson implements RecordCodec<ModelEventRecord> {
     private static final long serialVersionUID = 1L;
@@ -32,6 +34,7 @@ public final class ModelEventRecordJson implements RecordCodec<ModelEventRecord>
             g.writeNumberField("model_version", r.modelVersion());
             g.writeStringField("outcome", r.outcome().wireName());
             g.writeStringField("reason", r.reason());
+            g.writeStringField("job_id", r.jobId());
             g.writeStringField("trained_at", JsonSupport.iso(r.trainedAtMs()));
             g.writeNumberField("samples", r.samples());
             g.writeNumberField("seconds", r.seconds());
@@ -80,7 +83,8 @@ public final class ModelEventRecordJson implements RecordCodec<ModelEventRecord>
                 JsonSupport.epochMs(n, "trained_at"),
                 (int) JsonSupport.integer(n, "samples"),
                 JsonSupport.number(n, "seconds"),
-                diagnostics);
+                diagnostics,
+                JsonSupport.textOrNull(n, "job_id"));
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class ParseFailure implements ParseResult, Serializable {
         NON_NUMERIC,
         /** A feature value is NaN or infinite. */
         NON_FINITE,
+        /** A feature value's magnitude exceeds {@code input.max-abs-value}. */
+        OUT_OF_RANGE,
         /** The number or set of features differs from what is expected. */
         WRONG_DIMENSION,
         /** The key or event-time field holds a value of the wrong form. */

@@ -125,4 +125,94 @@ class TrainScoreCommandTest {
         assertThat(s.err()).contains("fake.vae").contains("magic");
         assertThat(out).doesNotExist();
     }
+
+    /** The same rows with the columns in another order (and the timestamp moved to the end). */
+    private Path reordered(Path source, String name, String... order) throws Exception {
+        List<String> lines = Files.readAllLines(source);
+        List<String> header = List.of(lines.get(0).split(","));
+        StringBuilder sb = new StringBuilder(String.join(",", order)).append('\n');
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            List<String> out = new java.util.ArrayList<>();
+            for (String c : order) {
+                out.add(cells[header.indexOf(c)]);
+            }
+            sb.append(String.join(",", out)).append('\n');
+        }
+        Path p = dir.resolve(name);
+        Files.writeString(p, sb.toString());
+        return p;
+    }
+
+    /**
+     * The issue's case: the same CSV with two columns swapped was scored by position and gave an
+     * anomaly on every row, exit 0, with mislabelled top features. By name, the swapped file
+     * scores exactly as the original, and the unused timestamp column needs no option.
+     */
+    @Test
+    void scoreTakesColumnsByNameSoSwappedColumnsScoreTheSame() throws Exception {
+        Path train = csv("train.csv", 1000, 0, 1);
+        Path test = csv("test.csv", 200, 50, 2);
+        Path model = dir.resolve("m.vae");
+        Run t = run("train", "--input", train.toString(), "--ignore-columns", "ts", "--model",
+                model.toString(), "--epochs", "40", "--hidden", "16", "--latent", "2");
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(io.vaeanomaly.persist.ModelFile.read(model).featureNames())
+                .containsExactly("a", "b", "c", "d");
+
+        Path plainOut = dir.resolve("plain.csv");
+        Run plain = run("score", "--model", model.toString(), "--input", test.toString(),
+                "--output", plainOut.toString());
+        assertThat(plain.exit()).as(plain.err()).isZero();
+        assertThat(plain.err()).contains("ignoring columns the model does not use: [ts]");
+
+        Path swapped = reordered(test, "swapped.csv", "b", "a", "d", "c", "ts");
+        Path swappedOut = dir.resolve("swapped-scores.csv");
+        Run s = run("score", "--model", model.toString(), "--input", swapped.toString(),
+                "--output", swappedOut.toString(), "--ignore-columns", "ts");
+        assertThat(s.exit()).as(s.err()).isZero();
+        assertThat(s.err()).doesNotContain("ignoring");
+        assertThat(Files.readAllLines(swappedOut)).isEqualTo(Files.readAllLines(plainOut));
+        long flagged = Files.readAllLines(swappedOut).stream().skip(1)
+                .filter(l -> l.split(",")[3].equals("1")).count();
+        assertThat(flagged).isLessThan(20);
+    }
+
+    @Test
+    void aMissingModelColumnExitsTwoNamingTheColumnAndTheFile() throws Exception {
+        Path train = csv("train.csv", 200, 0, 1);
+        Path model = dir.resolve("m.vae");
+        assertThat(run("train", "--input", train.toString(), "--ignore-columns", "ts",
+                "--model", model.toString(), "--epochs", "5").exit()).isZero();
+        Path withoutC = reordered(csv("test.csv", 20, 0, 2), "no-c.csv", "ts", "a", "b", "d");
+        Path out = dir.resolve("o.csv");
+        Run s = run("score", "--model", model.toString(), "--input", withoutC.toString(),
+                "--output", out.toString());
+        assertThat(s.exit()).isEqualTo(2);
+        assertThat(s.err()).contains("no-c.csv").contains("missing column 'c'");
+        assertThat(out).doesNotExist();
+
+        Run ignored = run("score", "--model", model.toString(), "--input",
+                csv("t2.csv", 20, 0, 3).toString(), "--output", out.toString(),
+                "--ignore-columns", "ts,b");
+        assertThat(ignored.exit()).isEqualTo(2);
+        assertThat(ignored.err()).contains("--ignore-columns [b]");
+    }
+
+    /** A model file from before feature names (format 1) still scores, by position, with a note. */
+    @Test
+    void aModelWithoutFeatureNamesStillScoresByPosition() throws Exception {
+        Path model = dir.resolve("v1.vae");
+        try (var in = getClass().getResourceAsStream("/golden/model-v1.vae")) {
+            Files.write(model, in.readAllBytes());
+        }
+        Path data = dir.resolve("five.csv");
+        Files.writeString(data, "p,q,r,s,t\n0.5,-1.0,2.0,0.0,1.5\n0.1,0.2,0.3,0.4,0.5\n");
+        Path out = dir.resolve("o.csv");
+        Run s = run("score", "--model", model.toString(), "--input", data.toString(),
+                "--output", out.toString());
+        assertThat(s.exit()).as(s.err()).isZero();
+        assertThat(s.err()).contains("does not name its features");
+        assertThat(Files.readAllLines(out)).hasSize(3);
+    }
 }

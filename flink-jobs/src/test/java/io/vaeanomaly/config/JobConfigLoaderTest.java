@@ -3,7 +3,12 @@ package io.vaeanomaly.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vaeanomaly.cli.UsageException;
+import io.vaeanomaly.detect.SampleBuffer;
+import io.vaeanomaly.detect.ThresholdSettings;
+import io.vaeanomaly.model.Activation;
+import io.vaeanomaly.model.DecoderVariance;
+import io.vaeanomaly.score.ScoreMode;
+import io.vaeanomaly.train.KlSchedule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class JobConfigLoaderTest {
 
@@ -56,9 +60,8 @@ class JobConfigLoaderTest {
         assertThat(c.kafka().scoresEnabled()).isFalse();
         assertThat(c.kafka().startingOffsets()).isEqualTo(KafkaOptions.StartingOffsets.COMMITTED);
         assertThat(c.training().epochs()).isEqualTo(TrainingOptions.EPOCHS.defaultValue().get());
-        assertThat(c.training().klSchedule()).isEqualTo(TrainingOptions.KlSchedule.CYCLICAL);
-        assertThat(c.threshold().type()).isEqualTo(ThresholdOptions.Type.SPOT);
-        assertThat(c.flink().stateBackend()).isEqualTo(FlinkOptions.StateBackend.HASHMAP);
+        assertThat(c.training().klSchedule()).isEqualTo(KlSchedule.Type.CYCLICAL);
+        assertThat(c.threshold().type()).isEqualTo(ThresholdSettings.Type.SPOT);
     }
 
     @Test
@@ -80,10 +83,7 @@ class JobConfigLoaderTest {
                 training:
                   retrain-interval: 1h
                   sample-strategy: sliding-window
-                  deterministic: true
                   async: false
-                flink:
-                  checkpoint-interval: 500ms
                 """);
 
         assertThat(c.kafka().scoresTopic()).isEqualTo("scores");
@@ -98,8 +98,8 @@ class JobConfigLoaderTest {
         assertThat(c.model().sigmaMin()).isEqualTo(0.1);
         assertThat(c.training().retrainInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(c.training().sampleStrategy())
-                .isEqualTo(TrainingOptions.SampleStrategy.SLIDING_WINDOW);
-        assertThat(c.flink().checkpointInterval()).isEqualTo(Duration.ofMillis(500));
+                .isEqualTo(SampleBuffer.Strategy.SLIDING_WINDOW);
+        assertThat(c.training().async()).isFalse();
     }
 
     @Test
@@ -136,7 +136,7 @@ class JobConfigLoaderTest {
         assertThat(c.input().featureFields()).containsExactly("a", "b", "c");
         assertThat(c.kafka().properties()).isEqualTo(Map.of(
                 "security.protocol", "SSL", "ssl.truststore.location", "/etc/ts.jks"));
-        assertThat(c.threshold().type()).isEqualTo(ThresholdOptions.Type.QUANTILE);
+        assertThat(c.threshold().type()).isEqualTo(ThresholdSettings.Type.QUANTILE);
     }
 
     @Test
@@ -144,7 +144,7 @@ class JobConfigLoaderTest {
         JobConfig c = yaml("""
                 training:
                   epochs:
-                flink:
+                threshold:
                 """);
         // The default: 0, an automatic epoch budget (60, raised to reach training.min-steps).
         assertThat(c.training().epochs()).isZero();
@@ -192,9 +192,7 @@ class JobConfigLoaderTest {
                 .isEqualTo("training.heldout-fraction");
         assertThat(failure("training.learning-rate=NaN").key())
                 .isEqualTo("training.learning-rate");
-        assertThat(failure("flink.parallelism=2.5").key()).isEqualTo("flink.parallelism");
-        assertThat(failure("flink.checkpoint-dir=/no/scheme"))
-                .hasMessageContaining("flink.checkpoint-dir: expected a URI with a scheme");
+        assertThat(failure("training.epochs=2.5").key()).isEqualTo("training.epochs");
     }
 
     @Test
@@ -208,15 +206,15 @@ class JobConfigLoaderTest {
 
     @Test
     void durationsAcceptUnitsAndRejectOtherText() {
-        assertThat(withRequired("flink.checkpoint-interval=2s").flink().checkpointInterval())
+        assertThat(withRequired("kafka.transaction-timeout=2s").kafka().transactionTimeout())
                 .isEqualTo(Duration.ofSeconds(2));
         assertThat(withRequired("training.retrain-interval=2d").training().retrainInterval())
                 .isEqualTo(Duration.ofDays(2));
-        assertThat(failure("flink.checkpoint-interval=10 parsecs"))
-                .hasMessage("flink.checkpoint-interval: expected a positive duration such as 10s,"
+        assertThat(failure("kafka.transaction-timeout=10 parsecs"))
+                .hasMessage("kafka.transaction-timeout: expected a positive duration such as 10s,"
                         + " 5m or 1h but got \"10 parsecs\"");
-        assertThat(failure("flink.checkpoint-interval=0").key())
-                .isEqualTo("flink.checkpoint-interval");
+        assertThat(failure("kafka.transaction-timeout=0").key())
+                .isEqualTo("kafka.transaction-timeout");
         assertThat(failure("kafka.transaction-timeout=15").key())
                 .isEqualTo("kafka.transaction-timeout");
     }
@@ -372,21 +370,35 @@ class JobConfigLoaderTest {
     }
 
     @Test
-    void exactlyOnceNeedsTransactionsLongerThanCheckpoints() {
-        assertThat(failure("kafka.transaction-timeout=10s", "flink.checkpoint-interval=30s"))
-                .hasMessageStartingWith("kafka.transaction-timeout: must be longer than"
-                        + " flink.checkpoint-interval (30s)");
-        assertThat(withRequired("kafka.transaction-timeout=10s", "flink.checkpoint-interval=30s",
-                        "kafka.delivery-guarantee=at-least-once").kafka().transactionTimeout())
-                .isEqualTo(Duration.ofSeconds(10));
+    void theRemovedFlinkSectionSaysWhereFlinkSettingsGo() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class, () -> yaml("""
+                        flink:
+                          parallelism: 2
+                        """));
+        assertThat(e.key()).isEqualTo("flink");
+        assertThat(e.getMessage()).contains("parallelism.default",
+                "execution.checkpointing.interval", "state.backend.type",
+                "training.max-buffered-events");
+        assertThat(failure("flink.parallelism=2").getMessage())
+                .startsWith("flink.parallelism: this section was removed");
+    }
+
+    @Test
+    void timeBasedRetrainingIsNotReplayable() {
+        assertThat(failure("training.deterministic=true", "training.async=false",
+                        "training.retrain-interval=1h").key())
+                .isEqualTo("training.retrain-interval");
+        assertThat(withRequired("training.retrain-interval=1h").training().retrainsByTime())
+                .isTrue();
     }
 
     @Test
     void bufferMustHoldTheWarmup() {
-        assertThat(failure("flink.max-buffered-events=100").key())
-                .isEqualTo("flink.max-buffered-events");
-        assertThat(withRequired("flink.max-buffered-events=100",
-                        "training.before-first-model=pass-through").flink().maxBufferedEvents())
+        assertThat(failure("training.max-buffered-events=100").key())
+                .isEqualTo("training.max-buffered-events");
+        assertThat(withRequired("training.max-buffered-events=100",
+                        "training.before-first-model=pass-through").training().maxBufferedEvents())
                 .isEqualTo(100);
     }
 
@@ -413,31 +425,33 @@ class JobConfigLoaderTest {
     @Test
     void sectionConstructorsValidateCodeBuiltValues() {
         assertThatThrownBy(() -> new ModelOptions(ModelOptions.Scope.GLOBAL, List.of(8), List.of(8),
-                        0, ModelOptions.Activation.TANH, ModelOptions.DecoderVariance.PER_FEATURE,
-                        0.05, 16, ModelOptions.ScoreMode.MEAN_LOG, 3, 1))
+                        0, Activation.TANH, DecoderVariance.PER_FEATURE,
+                        0.05, 1.0, 16, ScoreMode.MEAN_LOG, 3, 1))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("model.latent-dim: expected a positive integer but got 0");
-        assertThatThrownBy(() -> new FlinkOptions(1, null, FlinkOptions.StateBackend.ROCKSDB,
-                        "file:///x", 10))
-                .hasMessageStartingWith("flink.checkpoint-interval: expected");
     }
 
     // --------------------------------------------------------------------------- serialisation
 
     @Test
-    void configSurvivesJavaSerialisation() throws Exception {
-        JobConfig c = withRequired("kafka.properties.security.protocol=SSL",
+    void theSectionsOperatorsKeepSurviveJavaSerialisation() throws Exception {
+        JobConfig config = withRequired("kafka.properties.security.protocol=SSL",
                 "input.feature-fields=a,b", "model.encoder-hidden=[16]");
+        DetectorSpec c = config.detector();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(c);
+            out.writeObject(config.input());
         }
         Object back;
         try (ObjectInputStream in =
                 new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             back = in.readObject();
+            assertThat(in.readObject()).isEqualTo(config.input());
         }
         assertThat(back).isEqualTo(c);
+        assertThat(config).isNotInstanceOf(java.io.Serializable.class);
+        assertThat(config.kafka()).isNotInstanceOf(java.io.Serializable.class);
     }
 
     @Test
@@ -448,26 +462,5 @@ class JobConfigLoaderTest {
                 "kafka.properties.security.protocol=SASL_SSL");
         assertThat(c.toString()).doesNotContain("hunter2").doesNotContain("hunter3")
                 .contains("security.protocol=SASL_SSL");
-    }
-
-    // ------------------------------------------------------------------------------------ CLI
-
-    @Test
-    void cliMixinLoadsAndMapsErrorsToUsageException() {
-        @CommandLine.Command(name = "t")
-        class Cmd {
-            @CommandLine.Mixin ConfigCliOptions config;
-        }
-        Cmd ok = new Cmd();
-        new CommandLine(ok).parseArgs("--set", REQUIRED.get(0), "--set", REQUIRED.get(1),
-                "--set", REQUIRED.get(2), "--set", "training.epochs=7");
-        assertThat(ok.config.load().training().epochs()).isEqualTo(7);
-
-        Cmd bad = new Cmd();
-        new CommandLine(bad).parseArgs("--set", "training.epochs=7");
-        assertThatThrownBy(bad.config::load)
-                .isInstanceOf(UsageException.class)
-                .hasCauseInstanceOf(ConfigException.class)
-                .hasMessageContaining("kafka.bootstrap-servers: missing required option");
     }
 }

@@ -86,7 +86,6 @@ class OptionDocsTest {
         assertThat(config.model().encoderHidden()).containsExactly(64, 64);
         assertThat(config.training().retrainInterval()).isEqualTo(Duration.ZERO);
         assertThat(config.threshold().risk()).isEqualTo(1e-4);
-        assertThat(config.flink().checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.vaeanomaly.serde.AnomalyRecord;
 import io.vaeanomaly.serde.AnomalyRecordJson;
 import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.DeadLetterRecordJson;
-import io.vaeanomaly.serde.Event;
 import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.serde.ModelEventRecord;
 import io.vaeanomaly.serde.ModelEventRecordJson;
@@ -54,12 +53,18 @@ class AnomalyDetectionJobTest {
             List<AnomalyRecord> anomalies,
             List<DeadLetterRecord> deadLetters,
             List<ModelEventRecord> modelEvents,
-            List<Event> unscored,
+            List<AnomalyRecord> unscored,
             JobExecutionResult result) {}
 
     private static Collected run(JobConfig config, List<KafkaRecord> input) throws Exception {
+        return run(config, input, 2);
+    }
+
+    private static Collected run(JobConfig config, List<KafkaRecord> input, int parallelism)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        AnomalyDetectionJob.configure(env, config);
+        env.setParallelism(parallelism);
+        AnomalyDetectionJob.applyJobDefaults(env);
         DataStream<KafkaRecord> source =
                 env.fromData(TypeInformation.of(KafkaRecord.class), input.toArray(new KafkaRecord[0]));
         AnomalyDetectionJob.Outputs out = AnomalyDetectionJob.topology(source, config);
@@ -67,7 +72,7 @@ class AnomalyDetectionJobTest {
         CloseableIterator<AnomalyRecord> anomalies = out.anomalies().collectAsync();
         CloseableIterator<DeadLetterRecord> dead = out.deadLetters().collectAsync();
         CloseableIterator<ModelEventRecord> models = out.modelEvents().collectAsync();
-        CloseableIterator<Event> unscored = out.unscored().collectAsync();
+        CloseableIterator<AnomalyRecord> unscored = out.unscored().collectAsync();
         JobExecutionResult result = env.execute("test");
         return new Collected(drain(scores), drain(anomalies), drain(dead), drain(models),
                 drain(unscored), result);
@@ -101,7 +106,7 @@ class AnomalyDetectionJobTest {
     @Test
     void globalScopeScoresEveryEventDeadLettersBadOnesAndFlagsTheInjectedAnomalies()
             throws Exception {
-        Collected c = run(TestConfigs.small("flink.parallelism=2"), input());
+        Collected c = run(TestConfigs.small(), input());
 
         assertThat(c.scores()).hasSize(405);
         assertThat(c.unscored()).isEmpty();
@@ -147,12 +152,95 @@ class AnomalyDetectionJobTest {
         for (int i = 0; i < 450; i++) {
             in.add(StreamData.record("events", i, i % 2 == 0 ? "a" : "b", data.normal()));
         }
-        Collected c = run(TestConfigs.small("model.scope=per-key", "flink.parallelism=2"), in);
+        Collected c = run(TestConfigs.small("model.scope=per-key"), in);
         assertThat(c.scores()).hasSize(450);
         assertThat(c.modelEvents()).extracting(ModelEventRecord::key)
                 .containsExactlyInAnyOrder("a", "b");
         assertThat(c.modelEvents()).allSatisfy(e ->
                 assertThat(e.outcome()).isEqualTo(ModelEventRecord.Outcome.INITIAL));
+    }
+
+    @Test
+    void eventsPassedThroughBeforeTheFirstModelAreUnscoredRecordsWithTheReason()
+            throws Exception {
+        StreamData data = new StreamData(23);
+        List<KafkaRecord> in = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            in.add(StreamData.record("events", i, "h", data.normal()));
+        }
+        Collected c = run(TestConfigs.small("training.before-first-model=pass-through",
+                "training.deterministic=true", "training.async=false",
+                "training.retrain-every-events=0"), in, 1);
+
+        // Deterministic: the first model is trained at exactly the 200th event, so the first 200
+        // are forwarded without a score and the other 100 are scored.
+        assertThat(c.unscored()).hasSize(200);
+        assertThat(c.scores()).hasSize(100);
+        assertThat(c.unscored()).allSatisfy(r -> {
+            assertThat(r.scored()).isFalse();
+            assertThat(r.unscored()).isEqualTo(AnomalyRecord.Unscored.NO_MODEL);
+            assertThat(r.isAnomaly()).isFalse();
+            OutputSchemas.assertValid(OutputSchemas.ANOMALY, AnomalyRecordJson.INSTANCE.encode(r));
+        });
+        assertThat(c.unscored()).extracting(r -> r.source().offset())
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 200).boxed()
+                        .toList());
+        String job = c.result().getJobID().toString();
+        assertThat(sum(job, "events_unscored")).isEqualTo(200);
+    }
+
+    @Test
+    void aShingleWindowFillingIsAnUnscoredReason() throws Exception {
+        StreamData data = new StreamData(24);
+        List<KafkaRecord> in = new ArrayList<>();
+        for (int i = 0; i < 260; i++) {
+            in.add(StreamData.record("events", i, "h", data.normal()));
+        }
+        Collected c = run(TestConfigs.small("model.scope=per-key", "model.shingle-size=3",
+                "training.retrain-every-events=0"), in, 1);
+
+        // The first two events of the key cannot fill a window of 3.
+        assertThat(c.unscored()).extracting(AnomalyRecord::unscored)
+                .containsExactly(AnomalyRecord.Unscored.SHINGLE_FILLING,
+                        AnomalyRecord.Unscored.SHINGLE_FILLING);
+        assertThat(c.scores().size() + c.unscored().size()).isEqualTo(260);
+    }
+
+    /**
+     * Two parse subtasks each fix the feature set of the first record they see; here one sees
+     * {@code {a, b}} and the other {@code {c, d}}, both two-dimensional. The model is trained on
+     * one set only and carries its names, so the other set's events are dead letters naming
+     * both sets instead of being scored by a model that never saw them.
+     */
+    @Test
+    void eventsWithOtherFeatureNamesThanTheModelsAreDeadLettered() throws Exception {
+        StreamData data = new StreamData(25);
+        List<KafkaRecord> in = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            double[] x = data.normal();
+            // fromData is one source; rebalancing alternates its records between the two parse
+            // subtasks, so each sees only one of the two feature sets.
+            String value = i % 2 == 0
+                    ? String.format(java.util.Locale.ROOT,
+                            "{\"host\":\"h\",\"m\":{\"a\":%.5f,\"b\":%.5f}}", x[0], x[1])
+                    : String.format(java.util.Locale.ROOT,
+                            "{\"host\":\"h\",\"m\":{\"c\":%.5f,\"d\":%.5f}}", x[0], x[1]);
+            in.add(StreamData.record("events", i, value));
+        }
+        Collected c = run(TestConfigs.small("input.feature-fields=[]",
+                "input.feature-pattern=m\\..*", "training.retrain-every-events=0"), in);
+
+        assertThat(c.scores().size() + c.deadLetters().size() + c.unscored().size())
+                .as("every record is scored or dead-lettered").isEqualTo(600);
+        assertThat(c.unscored()).isEmpty();
+        assertThat(c.deadLetters()).hasSize(300).allSatisfy(d -> {
+            assertThat(d.errorType()).isEqualTo("feature_mismatch");
+            assertThat(d.reason()).contains("m.a").contains("m.c");
+        });
+        String trained = new String(c.scores().get(0).event(),
+                java.nio.charset.StandardCharsets.UTF_8).contains("\"a\"") ? "\"a\"" : "\"c\"";
+        assertThat(c.scores()).hasSize(300).allSatisfy(r -> assertThat(
+                new String(r.event(), java.nio.charset.StandardCharsets.UTF_8)).contains(trained));
     }
 
     @Test
@@ -164,16 +252,5 @@ class AnomalyDetectionJobTest {
         assertThatThrownBy(() -> AnomalyDetectionJob.topology(source, config))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("model.shingle-size");
-    }
-
-    @Test
-    void timeBasedRetrainingIsRejectedRatherThanIgnored() {
-        JobConfig config = TestConfigs.small("training.retrain-interval=1h");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<KafkaRecord> source = env.fromData(TypeInformation.of(KafkaRecord.class),
-                StreamData.record("events", 0, "{}"));
-        assertThatThrownBy(() -> AnomalyDetectionJob.topology(source, config))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("training.retrain-interval");
     }
 }

@@ -25,7 +25,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** configs/flink-conf.yaml loads with Flink's own loader and uses only options Flink knows. */
+/** configs/config.yaml loads with Flink's own loader and uses only options Flink knows. */
 class FlinkConfFileTest {
     @TempDir Path dir;
 
@@ -40,7 +40,7 @@ class FlinkConfFileTest {
 
     @Test
     void everyKeyIsAFlinkOptionAndThePrometheusReporterIsOn() throws Exception {
-        Files.copy(repoFile("configs/flink-conf.yaml"), dir.resolve("config.yaml"));
+        Files.copy(repoFile("configs/config.yaml"), dir.resolve("config.yaml"));
         Configuration conf = GlobalConfiguration.loadConfiguration(dir.toString());
 
         Set<String> known = new HashSet<>();
@@ -64,9 +64,13 @@ class FlinkConfFileTest {
         assertThat(conf.getString("metrics.reporter.prom.factory.class", ""))
                 .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
-        // Every JobManager and TaskManager JVM gets the training kernel's Vector API.
-        assertThat(conf.get(CoreOptions.FLINK_JVM_OPTIONS))
-                .contains("--add-modules jdk.incubator.vector");
+        // It replaces the distribution's config.yaml, which carries the JVM options Flink needs
+        // on Java 17; the core's kernels need the Vector API module.
+        String jvm = conf.get(CoreOptions.FLINK_JVM_OPTIONS);
+        assertThat(jvm).contains("--add-modules jdk.incubator.vector",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.util=ALL-UNNAMED");
         // The reporter class is on the job's classpath.
         Class.forName("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     }

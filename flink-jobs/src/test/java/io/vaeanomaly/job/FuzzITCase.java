@@ -8,6 +8,7 @@ import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.testdata.InputFuzzer;
 import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.JobCounters;
+import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -79,33 +80,24 @@ class FuzzITCase {
     void everyFuzzedRecordIsScoredOrDeadLetteredOnceAndTheJobNeverRestarts(
             @InjectMiniCluster MiniCluster mini) throws Exception {
         int records = Integer.getInteger("fuzz.records", CI_RECORDS);
-        String input = KAFKA.createUniqueTopic("fuzz-in", 2);
-        String anomalies = KAFKA.createUniqueTopic("fuzz-anomalies", 1);
-        String scores = KAFKA.createUniqueTopic("fuzz-scores", 1);
-        String dead = KAFKA.createUniqueTopic("fuzz-dead", 1);
+        JobTopics topics = JobTopics.create(KAFKA, 2);
+        String input = topics.input();
+        String scores = topics.scores();
+        String dead = topics.deadLetters();
 
         long t0 = System.nanoTime();
         Map<String, String> kindOf = produce(input, records);
         double produceS = (System.nanoTime() - t0) / 1e9;
 
-        JobConfig config = TestConfigs.small(
-                "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                "kafka.input-topic=" + input,
-                "kafka.output-topic=" + anomalies,
-                "kafka.scores-topic=" + scores,
-                "kafka.dead-letter-topic=" + dead,
-                "kafka.group-id=" + scores,
-                "kafka.transactional-id-prefix=" + scores,
-                "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m",
+        List<String> overrides = new ArrayList<>(topics.overrides(KAFKA));
+        overrides.addAll(List.of(
                 "input.event-time-field=ts",
                 "model.scope=global",
                 "training.retrain-every-events=2000",
-                "flink.parallelism=2",
-                "flink.max-buffered-events=100000",
-                "flink.checkpoint-interval=2s",
-                "flink.checkpoint-dir=" + tmp.resolve("checkpoints").toUri());
+                "training.max-buffered-events=100000"));
+        JobConfig config = TestConfigs.small(overrides.toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(JobTopics.flink(2, Duration.ofSeconds(2), tmp.resolve("checkpoints")));
         AnomalyDetectionJob.buildKafkaPipeline(env, config);
         long tJob = System.nanoTime();
         JobClient job = env.executeAsync("fuzz");
@@ -116,10 +108,9 @@ class FuzzITCase {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(25);
         for (int quarter = 1; quarter <= 4; quarter++) {
             long target = (long) records * quarter / 4;
-            while (sum(jobId, "events_scored") + sum(jobId, "dead_lettered") < target) {
+            while (handled(jobId) < target) {
                 assertThat(System.nanoTime()).as("records handled by the deadline: %d of %d",
-                        sum(jobId, "events_scored") + sum(jobId, "dead_lettered"), target)
-                        .isLessThan(deadline);
+                        handled(jobId), target).isLessThan(deadline);
                 assertThat(restarts(mini, jobId)).as("job restarts").isZero();
                 Thread.sleep(200);
             }
@@ -127,8 +118,10 @@ class FuzzITCase {
         }
         double processS = (System.nanoTime() - tJob) / 1e9;
 
+        // The scores topic holds every scored event and every event left unscored (with its
+        // reason, e.g. no model yet and the warm-up buffer full).
         List<ConsumerRecord<String, String>> scored = awaitCommitted(scores,
-                sum(jobId, "events_scored"));
+                sum(jobId, "events_scored") + sum(jobId, "events_unscored"));
         List<ConsumerRecord<String, String>> deadLetters = awaitCommitted(dead,
                 sum(jobId, "dead_lettered"));
         long restarts = restarts(mini, jobId);
@@ -136,8 +129,12 @@ class FuzzITCase {
 
         Map<String, Integer> outcome = new HashMap<>();
         Map<String, Map<String, Integer>> byKind = new TreeMap<>();
+        int unscored = 0;
         for (ConsumerRecord<String, String> r : scored) {
-            count(outcome, byKind, kindOf, position(r.value()), "scored");
+            boolean wasScored = JSON.readTree(r.value()).path("scored").asBoolean(true);
+            unscored += wasScored ? 0 : 1;
+            count(outcome, byKind, kindOf, position(r.value()), wasScored ? "scored"
+                    : "unscored");
         }
         Map<String, Integer> errorTypes = new TreeMap<>();
         for (ConsumerRecord<String, String> r : deadLetters) {
@@ -159,10 +156,12 @@ class FuzzITCase {
                 .isLessThanOrEqualTo(Math.max(first + 64, (long) (first * 1.25)));
 
         System.out.printf(Locale.ROOT, "FuzzITCase: {\"records\":%d,\"scored\":%d,"
+                        + "\"unscored\":%d,"
                         + "\"dead_lettered\":%d,\"restarts\":%d,\"heap_after_gc_mb\":%s,"
                         + "\"produce_s\":%.1f,\"process_s\":%.1f,\"records_per_s\":%.0f,"
                         + "\"error_types\":%s,\"by_kind\":%s}%n",
-                records, scored.size(), deadLetters.size(), restarts, heapMb, produceS,
+                records, scored.size() - unscored, unscored, deadLetters.size(), restarts,
+                heapMb, produceS,
                 processS, records / processS, JSON.writeValueAsString(errorTypes),
                 JSON.writeValueAsString(byKind));
     }
@@ -222,6 +221,12 @@ class FuzzITCase {
             max = Math.max(max, v.getCurrentExecutionAttempt().getAttemptNumber());
         }
         return max;
+    }
+
+    /** Records the job has finished with: scored, left unscored or dead-lettered. */
+    private static long handled(JobID jobId) {
+        return sum(jobId, "events_scored") + sum(jobId, "events_unscored")
+                + sum(jobId, "dead_lettered");
     }
 
     private static long sum(JobID jobId, String name) {

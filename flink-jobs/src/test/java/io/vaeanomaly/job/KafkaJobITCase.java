@@ -3,15 +3,15 @@ package io.vaeanomaly.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.serde.KafkaRecord;
 import io.vaeanomaly.testdata.OutputSchemas;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.vaeanomaly.testutils.Records;
+import io.vaeanomaly.testutils.RunningJobs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -36,8 +37,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The job against a real Kafka broker on a Flink MiniCluster: exactly-once Kafka sinks, read
  * back with read_committed. Every test uses fresh topics, group id and transactional ids.
  */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KafkaJobITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -57,59 +59,36 @@ class KafkaJobITCase {
                     .build());
 
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Armed by a test to make {@link FailOnce} throw once; static: the MiniCluster shares it. */
     private static final AtomicBoolean FAIL_ARMED = new AtomicBoolean();
 
     @TempDir Path tmp;
-    private final List<JobClient> running = new ArrayList<>();
+    @RegisterExtension final RunningJobs running = new RunningJobs();
 
-    @AfterEach
-    void cancelJobs() throws Exception {
-        for (JobClient c : running) {
-            try {
-                c.cancel().get(30, TimeUnit.SECONDS);
-            } catch (Exception alreadyDone) {
-                // finished, stopped with a savepoint, or failed: nothing to cancel
-            }
-        }
+    private static JobTopics topics(int inputPartitions) {
+        return JobTopics.create(KAFKA, inputPartitions);
     }
 
-    private record Topics(String input, String output, String scores, String deadLetters,
-            String modelEvents) {}
-
-    private static Topics topics(int inputPartitions) {
-        return new Topics(
-                KAFKA.createUniqueTopic("events", inputPartitions),
-                KAFKA.createUniqueTopic("anomalies", 1),
-                KAFKA.createUniqueTopic("scores", 1),
-                KAFKA.createUniqueTopic("dead-letters", 1),
-                KAFKA.createUniqueTopic("model-events", 1));
-    }
-
-    private JobConfig config(Topics t, String... extra) {
-        String id = t.scores(); // unique per run, also when two runs share the input topic
-        List<String> o = new ArrayList<>(List.of(
-                "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                "kafka.input-topic=" + t.input(),
-                "kafka.output-topic=" + t.output(),
-                "kafka.scores-topic=" + t.scores(),
-                "kafka.dead-letter-topic=" + t.deadLetters(),
-                "kafka.model-events-topic=" + t.modelEvents(),
-                "kafka.group-id=" + id,
-                "kafka.transactional-id-prefix=" + id,
-                "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m",
-                "flink.checkpoint-interval=1s",
-                "flink.checkpoint-dir=" + tmp.resolve("checkpoints").toUri()));
+    private JobConfig config(JobTopics t, String... extra) {
+        List<String> o = new ArrayList<>(t.overrides(KAFKA));
         o.addAll(Arrays.asList(extra));
         return TestConfigs.small(o.toArray(new String[0]));
     }
 
-    private JobClient start(JobConfig config, Configuration extra) throws Exception {
+    /** Flink's settings of a test job: a checkpoint every second, in the test's temp dir. */
+    private Configuration flink(int parallelism) {
+        return JobTopics.flink(parallelism, tmp.resolve("checkpoints"));
+    }
+
+    private static StreamExecutionEnvironment environment(Configuration flink) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(extra);
+        env.configure(flink);
+        return env;
+    }
+
+    private JobClient start(JobConfig config, Configuration flink) throws Exception {
+        StreamExecutionEnvironment env = environment(flink);
         AnomalyDetectionJob.buildKafkaPipeline(env, config);
         JobClient client = env.executeAsync("kafka-it");
         running.add(client);
@@ -146,13 +125,7 @@ class KafkaJobITCase {
     }
 
     private static List<JsonNode> json(List<ConsumerRecord<String, String>> records) {
-        return records.stream().map(r -> {
-            try {
-                return JSON.readTree(r.value());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).collect(Collectors.toList());
+        return Records.json(records);
     }
 
     private static Predicate<List<ConsumerRecord<String, String>>> atLeast(int n) {
@@ -166,9 +139,8 @@ class KafkaJobITCase {
     @Test
     void globalJobFlagsInjectedAnomaliesDeadLettersBadRecordsAndPromotesARetrainedModel()
             throws Exception {
-        Topics t = topics(2);
-        JobConfig config = config(t, "model.scope=global", "flink.parallelism=2",
-                "training.promotion-tolerance=2.0");
+        JobTopics t = topics(2);
+        JobConfig config = config(t, "model.scope=global", "training.promotion-tolerance=2.0");
         StreamData data = new StreamData(31);
         List<ProducerRecord<String, String>> phase1 = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
@@ -179,7 +151,7 @@ class KafkaJobITCase {
             }
         }
         KAFKA.produce(phase1);
-        start(config, new Configuration());
+        JobClient job = start(config, flink(2));
 
         List<ConsumerRecord<String, String>> modelEvents = awaitCommitted(t.modelEvents(),
                 l -> hasOutcome(l, "promoted"), "a promoted model");
@@ -205,6 +177,9 @@ class KafkaJobITCase {
                         .map(b -> b[1]).toArray(String[]::new));
         assertThat(json(dead)).allSatisfy(d -> assertThat(d.get("reason").asText()).isNotBlank());
         assertThat(json(modelEvents).get(0).get("outcome").asText()).isEqualTo("initial");
+        // Every run starts at version 1; the job id tells this run's models from another's.
+        assertThat(json(modelEvents)).allSatisfy(e -> assertThat(e.get("job_id").asText())
+                .isEqualTo(job.getJobID().toHexString()));
 
         List<JsonNode> late = json(scores).stream()
                 .filter(s -> !s.get("key").asText().startsWith("host"))
@@ -247,12 +222,11 @@ class KafkaJobITCase {
     @Test
     void deterministicModeRejectsACollapsedChallengerKeepsTheChampionAndReplaysIdentically()
             throws Exception {
-        Topics first = topics(1);
+        JobTopics first = topics(1);
         KAFKA.produce(collapseScenario(first.input()));
-        String[] deterministic = {"model.scope=global", "flink.parallelism=1",
-            "training.deterministic=true", "training.async=false",
+        String[] deterministic = {"model.scope=global", "training.deterministic=true", "training.async=false",
             "training.sample-strategy=sliding-window"};
-        start(config(first, deterministic), new Configuration());
+        start(config(first, deterministic), flink(1));
         List<ConsumerRecord<String, String>> scores =
                 awaitCommitted(first.scores(), atLeast(503), "503 scored events");
         List<ConsumerRecord<String, String>> modelEvents = committed(first.modelEvents());
@@ -265,17 +239,16 @@ class KafkaJobITCase {
         assertThat(rejected.get("outcome").asText()).isEqualTo("rejected");
         assertThat(rejected.get("diagnostics").get("verdict").asText()).isEqualTo("collapsed");
         assertThat(rejected.get("model_version").asLong()).isEqualTo(1);
+        // Deterministic mode writes no job id: a replay must be byte-identical.
+        assertThat(events).allSatisfy(e -> assertThat(e.get("job_id").isNull()).isTrue());
         assertThat(json(scores)).allSatisfy(
                 s -> assertThat(s.get("model_version").asLong()).isEqualTo(1));
         assertThat(json(committed(first.output()))).extracting(a -> a.get("key").asText())
                 .contains("attack-0", "attack-1", "attack-2");
 
         // The same input through a second job gives byte-identical output records.
-        Topics second = new Topics(first.input(),
-                KAFKA.createUniqueTopic("anomalies", 1), KAFKA.createUniqueTopic("scores", 1),
-                KAFKA.createUniqueTopic("dead-letters", 1),
-                KAFKA.createUniqueTopic("model-events", 1));
-        start(config(second, deterministic), new Configuration());
+        JobTopics second = first.withFreshOutputs(KAFKA);
+        start(config(second, deterministic), flink(1));
         List<ConsumerRecord<String, String>> replayed =
                 awaitCommitted(second.scores(), atLeast(503), "503 replayed scores");
         assertThat(values(replayed)).isEqualTo(values(scores));
@@ -285,9 +258,10 @@ class KafkaJobITCase {
 
     @Test
     void perKeyModelsSurviveStopWithSavepointAndRestoreOnRocksDb() throws Exception {
-        Topics t = topics(2);
-        JobConfig config = config(t, "model.scope=per-key", "flink.parallelism=2",
-                "flink.state-backend=rocksdb");
+        JobTopics t = topics(2);
+        JobConfig config = config(t, "model.scope=per-key");
+        Configuration rocksDb = flink(2);
+        rocksDb.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         StreamData data = new StreamData(33);
         List<ProducerRecord<String, String>> before = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
@@ -295,7 +269,7 @@ class KafkaJobITCase {
             before.add(event(t.input(), key, data.normal()));
         }
         KAFKA.produce(before);
-        JobClient job = start(config, new Configuration());
+        JobClient job = start(config, rocksDb);
         awaitCommitted(t.scores(), atLeast(500), "500 scored events");
         assertThat(json(committed(t.modelEvents()))).extracting(e -> e.get("key").asText())
                 .containsExactlyInAnyOrder("a", "b");
@@ -309,7 +283,7 @@ class KafkaJobITCase {
             after.add(event(t.input(), i % 2 == 0 ? "a" : "b", data.normal()));
         }
         KAFKA.produce(after);
-        Configuration restore = new Configuration();
+        Configuration restore = new Configuration(rocksDb);
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         start(config, restore);
         List<ConsumerRecord<String, String>> scores =
@@ -319,6 +293,39 @@ class KafkaJobITCase {
         assertThat(json(scores.subList(500, 540))).allSatisfy(
                 s -> assertThat(s.get("model_version").asLong()).isEqualTo(1));
         assertThat(committed(t.modelEvents())).hasSize(2);
+    }
+
+    @Test
+    void retrainIntervalPromotesANewModelByProcessingTimeInBothScopes() throws Exception {
+        JobTopics global = topics(1);
+        JobTopics perKey = topics(1);
+        StreamData data = new StreamData(35);
+        for (JobTopics t : List.of(global, perKey)) {
+            List<ProducerRecord<String, String>> in = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                in.add(event(t.input(), "h", data.normal()));
+            }
+            KAFKA.produce(in);
+        }
+        String[] byTimeOnly = {"training.retrain-every-events=0",
+            "training.retrain-interval=3s", "training.promotion-tolerance=100"};
+        start(config(global, concat("model.scope=global", byTimeOnly)), flink(1));
+        start(config(perKey, concat("model.scope=per-key", byTimeOnly)), flink(1));
+
+        for (JobTopics t : List.of(global, perKey)) {
+            List<JsonNode> events = json(awaitCommitted(t.modelEvents(),
+                    l -> json(l).stream().anyMatch(e -> e.get("model_version").asLong() >= 2),
+                    "a second model version, trained by time alone"));
+            assertThat(events.get(0).get("outcome").asText()).isEqualTo("initial");
+            assertThat(events.get(1).get("outcome").asText()).isEqualTo("promoted");
+            assertThat(events.get(1).get("model_version").asLong()).isEqualTo(2);
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(new String[0]);
     }
 
     /** Throws once when armed: a task failure in the middle of the stream. */
@@ -336,8 +343,8 @@ class KafkaJobITCase {
 
     @Test
     void afterAFailureTheCommittedOutputHasEveryEventExactlyOnce() throws Exception {
-        Topics t = topics(2);
-        JobConfig config = config(t, "model.scope=global", "flink.parallelism=2");
+        JobTopics t = topics(2);
+        JobConfig config = config(t, "model.scope=global");
         StreamData data = new StreamData(34);
         List<ProducerRecord<String, String>> phase1 = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -345,8 +352,8 @@ class KafkaJobITCase {
         }
         KAFKA.produce(phase1);
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        AnomalyDetectionJob.configure(env, config);
+        StreamExecutionEnvironment env = environment(flink(2));
+        AnomalyDetectionJob.applyJobDefaults(env);
         DataStream<KafkaRecord> input = env
                 .fromSource(KafkaConnectors.source(config), WatermarkStrategy.noWatermarks(),
                         "kafka-source")

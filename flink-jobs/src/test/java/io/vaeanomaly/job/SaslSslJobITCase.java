@@ -8,6 +8,7 @@ import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.testdata.NumberedStream;
 import io.vaeanomaly.testdata.NumberedStream.Kind;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
 import io.vaeanomaly.testutils.StandaloneFlinkCluster;
 import io.vaeanomaly.testutils.TlsMaterial;
@@ -89,28 +90,17 @@ class SaslSslJobITCase {
         }
     }
 
-    private record Topics(String input, String anomalies, String scores, String deadLetters,
-            String modelEvents) {}
-
-    private static Topics topics() {
-        return new Topics(KAFKA.createUniqueTopic("events", 2),
-                KAFKA.createUniqueTopic("anomalies", 1), KAFKA.createUniqueTopic("scores", 1),
-                KAFKA.createUniqueTopic("dead-letters", 1),
-                KAFKA.createUniqueTopic("model-events", 1));
-    }
-
     /**
      * Writes the job's configuration file: the Kafka section with the SASL_SSL client
      * properties (the credentials live only here, as an operator would deploy them), and
      * returns the {@code --config FILE --set ...} program arguments, which hold no secret.
      */
-    private static List<String> jobArgs(Topics t, String password, Path checkpoints)
-            throws IOException {
+    private static List<String> jobArgs(JobTopics t, String password) throws IOException {
         StringBuilder yaml = new StringBuilder("kafka:\n")
                 .append("  bootstrap-servers: ").append(KAFKA.saslSslBootstrapServers())
                 .append('\n')
                 .append("  input-topic: ").append(t.input()).append('\n')
-                .append("  output-topic: ").append(t.anomalies()).append('\n')
+                .append("  output-topic: ").append(t.output()).append('\n')
                 .append("  properties:\n");
         for (Map.Entry<String, String> p : KAFKA.saslSslClientProperties(password).entrySet()) {
             yaml.append("    ").append(p.getKey()).append(": '")
@@ -119,21 +109,9 @@ class SaslSslJobITCase {
         Path file = tmp.resolve("job-" + t.scores() + ".yaml");
         Files.writeString(file, yaml.toString());
         List<String> args = new ArrayList<>(List.of("--config", file.toString()));
-        for (String o : TestConfigs.smallOverrides(
-                "kafka.bootstrap-servers=" + KAFKA.saslSslBootstrapServers(),
-                "kafka.input-topic=" + t.input(),
-                "kafka.output-topic=" + t.anomalies(),
-                "kafka.scores-topic=" + t.scores(),
-                "kafka.dead-letter-topic=" + t.deadLetters(),
-                "kafka.model-events-topic=" + t.modelEvents(),
-                "kafka.group-id=" + t.scores(),
-                "kafka.transactional-id-prefix=" + t.scores(),
-                "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m",
-                "model.scope=global",
-                "flink.parallelism=1",
-                "flink.checkpoint-interval=2s",
-                "flink.checkpoint-dir=" + checkpoints.toUri())) {
+        List<String> overrides = new ArrayList<>(t.overrides(KAFKA.saslSslBootstrapServers()));
+        overrides.add("model.scope=global");
+        for (String o : TestConfigs.smallOverrides(overrides.toArray(new String[0]))) {
             args.add("--set");
             args.add(o);
         }
@@ -143,9 +121,9 @@ class SaslSslJobITCase {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void runsOverSaslSslAndNoSecretReachesLogsMetricsOutputsOrOperatorState() throws Exception {
-        Topics t = topics();
+        JobTopics t = JobTopics.create(KAFKA, 2);
         Path checkpoints = cluster.workDir().resolve("checkpoints-" + t.scores());
-        List<String> args = jobArgs(t, KAFKA.scramPassword(), checkpoints);
+        List<String> args = jobArgs(t, KAFKA.scramPassword());
         assertNoSecret("the program arguments", String.join(" ", args));
 
         // The job graph, built as the client builds it: only the Kafka source and sinks carry
@@ -175,7 +153,8 @@ class SaslSslJobITCase {
                 .toMap().toString());
 
         // End to end on the cluster, over SASL_SSL only (the job knows no other listener).
-        String jobId = cluster.runJar(jarId, args);
+        String jobId = cluster.runJar(jarId, args,
+                JobTopics.flink(1, Duration.ofSeconds(2), checkpoints).toMap());
         cluster.await("/jobs/" + jobId, j -> cluster.allTasksRunning(jobId), WAIT,
                 "the job's tasks to run");
         NumberedStream stream = new NumberedStream(t.input(), 51);
@@ -199,7 +178,7 @@ class SaslSslJobITCase {
         assertNoSecret("model events", String.join("\n", modelEvents));
         assertNoSecret("dead letters", String.join("\n", deadLetters));
         assertNoSecret("scores", String.join("\n", scores));
-        assertNoSecret("anomalies", String.join("\n", committed(t.anomalies())));
+        assertNoSecret("anomalies", String.join("\n", committed(t.output())));
         List<Path> checkpointFiles;
         try (Stream<Path> files = Files.walk(checkpoints)) {
             checkpointFiles = files.filter(Files::isRegularFile).collect(Collectors.toList());
@@ -221,9 +200,8 @@ class SaslSslJobITCase {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aWrongPasswordStopsTheJobAtStartUpWithAClearErrorAndNoSecret() throws Exception {
-        Topics t = topics();
-        List<String> args = jobArgs(t, WRONG_PASSWORD,
-                cluster.workDir().resolve("checkpoints-" + t.scores()));
+        JobTopics t = JobTopics.create(KAFKA, 2);
+        List<String> args = jobArgs(t, WRONG_PASSWORD);
 
         assertThatThrownBy(() -> cluster.runJar(jarId, args))
                 .isInstanceOf(StandaloneFlinkCluster.RestException.class)
@@ -269,21 +247,18 @@ class SaslSslJobITCase {
     }
 
     private static List<String> committed(String topic) {
-        return KAFKA.consumeAll(topic, WAIT, IsolationLevel.READ_COMMITTED).stream()
-                .map(ConsumerRecord::value).collect(Collectors.toList());
+        return values(KAFKA.consumeAll(topic, WAIT, IsolationLevel.READ_COMMITTED));
     }
 
     private static List<String> awaitCommitted(String topic, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<String> records = committed(topic);
-        while (records.size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + n + " records on " + topic
-                        + "; have " + records.size() + "\n" + cluster.logTail());
-            }
-            Thread.sleep(500);
-            records = committed(topic);
+        try {
+            return values(KAFKA.awaitCommitted(topic, r -> r.size() >= n, WAIT, n + " records"));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + cluster.logTail(), e);
         }
-        return records;
+    }
+
+    private static List<String> values(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::value).collect(Collectors.toList());
     }
 }

@@ -65,9 +65,10 @@ class SavepointCompatibilityITCase {
         KAFKA.produce(SavepointGolden.events(SavepointGolden.EVENTS_BEFORE,
                 SavepointGolden.EVENTS_BEFORE + EVENTS_AFTER));
 
-        JobConfig config = JobConfigLoader.fromOverrides(SavepointGolden.overrides(
-                KAFKA.bootstrapServers(), tmp.resolve("checkpoints")).toArray(new String[0]));
+        JobConfig config = JobConfigLoader.fromOverrides(
+                SavepointGolden.overrides(KAFKA.bootstrapServers()).toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(SavepointGolden.flink(tmp.resolve("checkpoints")));
         Configuration restore = new Configuration();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         restore.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);

@@ -2,10 +2,12 @@ package io.vaeanomaly.job;
 
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -30,8 +32,13 @@ final class SavepointGolden {
     /** Events read before the savepoint (input offsets 0 to 599). */
     static final int EVENTS_BEFORE = 600;
 
-    /** The job's settings: global scope, retraining every 200 events, one partition. */
-    static List<String> overrides(String bootstrapServers, Path checkpoints) {
+    /**
+     * The job's settings: global scope, retraining every 200 events, one partition. (The build
+     * of format version 1 took Flink's settings from the job's flink section, as
+     * {@code flink.parallelism=1}, {@code flink.checkpoint-interval=1s} and the checkpoint
+     * directory: the same as {@link #flink}.)
+     */
+    static List<String> overrides(String bootstrapServers) {
         return TestConfigs.smallOverrides(
                 "kafka.bootstrap-servers=" + bootstrapServers,
                 "kafka.input-topic=" + INPUT,
@@ -45,10 +52,12 @@ final class SavepointGolden {
                 "kafka.transaction-timeout=1m",
                 "model.scope=global",
                 "training.retrain-every-events=200",
-                "training.promotion-tolerance=2.0",
-                "flink.parallelism=1",
-                "flink.checkpoint-interval=1s",
-                "flink.checkpoint-dir=" + checkpoints.toUri());
+                "training.promotion-tolerance=2.0");
+    }
+
+    /** Flink's settings of the job: parallelism 1, a checkpoint every second. */
+    static Configuration flink(Path checkpoints) {
+        return JobTopics.flink(1, checkpoints);
     }
 
     /** Input records {@code from} to {@code to} (exclusive), normal events over 4 hosts. */

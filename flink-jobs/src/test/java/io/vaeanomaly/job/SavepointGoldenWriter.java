@@ -59,9 +59,10 @@ class SavepointGoldenWriter {
     void takeTheGlobalJobsSavepoint() throws Exception {
         SavepointGolden.TOPICS.forEach(t -> KAFKA.createTopic(t, 1));
         KAFKA.produce(SavepointGolden.events(0, SavepointGolden.EVENTS_BEFORE));
-        JobConfig config = JobConfigLoader.fromOverrides(SavepointGolden.overrides(
-                KAFKA.bootstrapServers(), tmp.resolve("checkpoints")).toArray(new String[0]));
+        JobConfig config = JobConfigLoader.fromOverrides(
+                SavepointGolden.overrides(KAFKA.bootstrapServers()).toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(SavepointGolden.flink(tmp.resolve("checkpoints")));
         AnomalyDetectionJob.buildKafkaPipeline(env, config);
         JobClient job = env.executeAsync("golden");
 

@@ -3,27 +3,26 @@ package io.vaeanomaly.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vaeanomaly.testdata.NumberedStream;
 import io.vaeanomaly.testdata.NumberedStream.Kind;
 import io.vaeanomaly.testdata.NumberedStream.Produced;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
+import io.vaeanomaly.testutils.Records;
 import io.vaeanomaly.testutils.StandaloneFlinkCluster;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +43,6 @@ class TaskManagerFailoverITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static final Duration WAIT = Duration.ofSeconds(180);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path JOB_JAR = Path.of("target", "vae-anomaly-flink-job.jar");
     private static final int PHASE1 = 1500;
     private static final int PHASE2 = 1500;
@@ -58,12 +56,10 @@ class TaskManagerFailoverITCase {
     void killingATaskManagerMidStreamLosesAndDuplicatesNothingAndKeepsTheChampion()
             throws Exception {
         assertThat(JOB_JAR).as("the cluster job jar (built by mvn package)").isRegularFile();
-        String input = KAFKA.createUniqueTopic("events", 2);
-        String anomalies = KAFKA.createUniqueTopic("anomalies", 1);
-        String scores = KAFKA.createUniqueTopic("scores", 1);
-        String deadLetters = KAFKA.createUniqueTopic("dead-letters", 1);
-        String modelEvents = KAFKA.createUniqueTopic("model-events", 1);
-        NumberedStream stream = new NumberedStream(input, 41);
+        JobTopics topics = JobTopics.create(KAFKA, 2);
+        String scores = topics.scores();
+        String modelEvents = topics.modelEvents();
+        NumberedStream stream = new NumberedStream(topics.input(), 41);
 
         long t0 = System.nanoTime();
         try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.builder()
@@ -83,35 +79,27 @@ class TaskManagerFailoverITCase {
             Files.writeString(jobYaml, String.join("\n",
                     "kafka:",
                     "  bootstrap-servers: " + KAFKA.bootstrapServers(),
-                    "  input-topic: " + input,
-                    "  output-topic: " + anomalies,
+                    "  input-topic: " + topics.input(),
+                    "  output-topic: " + topics.output(),
                     ""));
-            List<String> args = new ArrayList<>(List.of("--config", jobYaml.toString()));
-            for (String o : TestConfigs.smallOverrides(
-                    "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                    "kafka.input-topic=" + input,
-                    "kafka.output-topic=" + anomalies,
-                    "kafka.scores-topic=" + scores,
-                    "kafka.dead-letter-topic=" + deadLetters,
-                    "kafka.model-events-topic=" + modelEvents,
-                    "kafka.group-id=" + scores,
-                    "kafka.transactional-id-prefix=" + scores,
-                    "kafka.starting-offsets=earliest",
-                    "kafka.transaction-timeout=1m",
+            List<String> overrides = new ArrayList<>(topics.overrides(KAFKA));
+            overrides.addAll(List.of(
                     "model.scope=global",
                     "training.retrain-every-events=300",
                     "training.promotion-tolerance=2.0",
-                    "flink.parallelism=2",
-                    "flink.max-buffered-events=5000",
-                    "flink.checkpoint-interval=2s",
-                    "flink.checkpoint-dir=" + checkpoints.toUri())) {
+                    "training.max-buffered-events=5000"));
+            List<String> args = new ArrayList<>(List.of("--config", jobYaml.toString()));
+            for (String o : TestConfigs.smallOverrides(overrides.toArray(new String[0]))) {
                 args.add("--set");
                 args.add(o);
             }
+            // Flink's settings, as flink run -D gives them.
+            Map<String, String> flinkConf =
+                    JobTopics.flink(2, Duration.ofSeconds(2), checkpoints).toMap();
 
             long tSubmit = System.nanoTime();
             String jarId = cluster.uploadJar(JOB_JAR);
-            String jobId = cluster.runJar(jarId, args);
+            String jobId = cluster.runJar(jarId, args, flinkConf);
             cluster.await("/jobs/" + jobId, j -> cluster.allTasksRunning(jobId), WAIT,
                     "the job's tasks to run");
             double submitS = seconds(tSubmit);
@@ -162,8 +150,8 @@ class TaskManagerFailoverITCase {
             cluster.cancel(jobId);
 
             List<JsonNode> scored = committed(scores);
-            List<JsonNode> flagged = committed(anomalies);
-            List<JsonNode> dead = committed(deadLetters);
+            List<JsonNode> flagged = committed(topics.output());
+            List<JsonNode> dead = committed(topics.deadLetters());
             List<JsonNode> models = committed(modelEvents);
 
             // Every valid input position exactly once in the scores topic.
@@ -272,34 +260,14 @@ class TaskManagerFailoverITCase {
     }
 
     private static List<JsonNode> committed(String topic) {
-        return KAFKA.consumeAll(topic, WAIT, IsolationLevel.READ_COMMITTED).stream()
-                .map(ConsumerRecord::value)
-                .map(TaskManagerFailoverITCase::parse)
-                .collect(Collectors.toList());
+        return Records.json(KAFKA.consumeAll(topic, WAIT, IsolationLevel.READ_COMMITTED));
     }
 
     private static List<JsonNode> awaitCommitted(
             String topic, Predicate<List<JsonNode>> done, String what)
             throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<JsonNode> records = committed(topic);
-        while (!done.test(records)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + " on " + topic
-                        + "; have " + records.size() + " records");
-            }
-            Thread.sleep(500);
-            records = committed(topic);
-        }
-        return records;
-    }
-
-    private static JsonNode parse(String value) {
-        try {
-            return JSON.readTree(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Records.json(KAFKA.awaitCommitted(topic, r -> done.test(Records.json(r)), WAIT,
+                what));
     }
 
     private static double seconds(long sinceNanos) {

@@ -9,6 +9,7 @@ import io.vaeanomaly.serde.Event;
 import io.vaeanomaly.serde.ModelEventRecord;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -55,7 +56,7 @@ class DetectorOperatorTest {
     @Test
     void synchronousModeBuffersTheWarmupThenScoresEveryEventInOrder() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
-        var h = harness(DetectorOperator.scorer(config));
+        var h = harness(DetectorOperator.scorer(config.detector()));
         h.open();
         StreamData data = new StreamData(1);
         feed(h, "a", data, 0, 250);
@@ -86,7 +87,7 @@ class DetectorOperatorTest {
     @Test
     void snapshotAndRestoreKeepTheModelAndItsVersion() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
-        var h = harness(DetectorOperator.scorer(config));
+        var h = harness(DetectorOperator.scorer(config.detector()));
         h.open();
         StreamData data = new StreamData(2);
         feed(h, "a", data, 0, 450); // first model at 200, retraining at 400
@@ -97,7 +98,7 @@ class DetectorOperatorTest {
         AnomalyRecord next = scoreOneMore(h, 450);
         h.close();
 
-        var restored = harness(DetectorOperator.scorer(config));
+        var restored = harness(DetectorOperator.scorer(config.detector()));
         restored.initializeState(snapshot);
         restored.open();
         AnomalyRecord afterRestore = scoreOneMore(restored, 450);
@@ -123,7 +124,7 @@ class DetectorOperatorTest {
     @Test
     void keysHaveIndependentModels() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
-        var h = harness(DetectorOperator.scorer(config));
+        var h = harness(DetectorOperator.scorer(config.detector()));
         h.open();
         StreamData data = new StreamData(3);
         feed(h, "a", data, 0, 200);
@@ -139,7 +140,7 @@ class DetectorOperatorTest {
     @Test
     void eventsOfAnotherDimensionAreDeadLettered() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
-        var h = harness(DetectorOperator.scorer(config));
+        var h = harness(DetectorOperator.scorer(config.detector()));
         h.open();
         h.processElement(new StreamRecord<>(StreamData.event("a", 0, new StreamData(4).normal())));
         Event threeFeatures = new Event("a", 1, new double[] {1, 2, 3},
@@ -157,18 +158,17 @@ class DetectorOperatorTest {
     void asynchronousTrainingHandsTheModelBackThroughProcessingTimeAndScoresTheBuffer()
             throws Exception {
         JobConfig config = TestConfigs.small("training.async=true");
-        var h = harness(DetectorOperator.scorer(config));
+        DetectorOperator op = DetectorOperator.scorer(config.detector());
+        var h = harness(op);
         h.open();
         StreamData data = new StreamData(5);
         feed(h, "a", data, 0, 230); // training starts at 200 on the executor; all held
         assertThat(h.extractOutputValues()).isEmpty();
 
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (h.extractOutputValues().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-            clock += DetectorOperator.POLL_INTERVAL_MS;
-            h.setProcessingTime(clock);
-        }
+        assertThat(op.awaitTrainings(Duration.ofSeconds(60))).as("training finished").isTrue();
+        assertThat(h.extractOutputValues()).as("applied only on the task thread").isEmpty();
+        clock += DetectorOperator.POLL_INTERVAL_MS;
+        h.setProcessingTime(clock);
         List<AnomalyRecord> out = h.extractOutputValues();
         assertThat(out).hasSize(230);
         assertThat(out).allSatisfy(r -> assertThat(r.modelVersion()).isEqualTo(1));
@@ -182,49 +182,154 @@ class DetectorOperatorTest {
     }
 
     @Test
+    void retrainIntervalRetrainsOnProcessingTimeAndItsTimerSurvivesARestore() throws Exception {
+        JobConfig config = TestConfigs.small("training.async=false",
+                "training.retrain-every-events=0", "training.retrain-interval=1m",
+                "training.promotion-tolerance=100");
+        var h = harness(DetectorOperator.scorer(config.detector()));
+        h.open();
+        StreamData data = new StreamData(10);
+        feed(h, "a", data, 0, 200); // the first model, at the current processing time
+        feed(h, "a", data, 200, 300);
+        settle(h);
+        assertThat(side(h, OutputTags.MODEL_EVENTS)).as("no retraining by count").hasSize(1);
+
+        clock += 60_000;
+        h.setProcessingTime(clock);
+        List<ModelEventRecord> events = side(h, OutputTags.MODEL_EVENTS);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).outcome()).isEqualTo(ModelEventRecord.Outcome.PROMOTED);
+        assertThat(events.get(1).modelVersion()).isEqualTo(2);
+        clock += 30_000;
+        h.setProcessingTime(clock);
+        assertThat(side(h, OutputTags.MODEL_EVENTS)).as("half an interval later").hasSize(2);
+        OperatorSubtaskState snapshot = h.snapshot(1, clock);
+        h.close();
+
+        var restored = harness(DetectorOperator.scorer(config.detector()));
+        restored.setProcessingTime(clock);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.setProcessingTime(clock + 30_000); // one interval after the last training
+        List<ModelEventRecord> after = side(restored, OutputTags.MODEL_EVENTS);
+        assertThat(after).hasSize(1);
+        assertThat(after.get(0).modelVersion()).isEqualTo(3);
+        restored.close();
+    }
+
+    @Test
     void passThroughForwardsEventsBeforeTheFirstModelUnscored() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false",
                 "training.before-first-model=pass-through");
-        var h = harness(DetectorOperator.scorer(config));
+        var h = harness(DetectorOperator.scorer(config.detector()));
         h.open();
         feed(h, "a", new StreamData(6), 0, 210);
         settle(h);
-        assertThat(side(h, OutputTags.UNSCORED)).hasSize(200);
+        List<AnomalyRecord> unscored = side(h, OutputTags.UNSCORED);
+        assertThat(unscored).hasSize(200).allSatisfy(r -> {
+            assertThat(r.scored()).isFalse();
+            assertThat(r.unscored()).isEqualTo(AnomalyRecord.Unscored.NO_MODEL);
+        });
         assertThat(h.extractOutputValues()).hasSize(10);
         h.close();
     }
 
     @Test
+    void aFullWarmUpBufferForwardsTheOverflowAsBufferFull() throws Exception {
+        JobConfig config = TestConfigs.small("training.warmup-events=300",
+                "training.sample-size=300", "training.max-buffered-events=300",
+                "training.deterministic=true", "training.async=false");
+        var h = harness(DetectorOperator.scorer(config.detector()));
+        h.open();
+        StreamData data = new StreamData(8);
+        feed(h, "a", data, 0, 200);
+        feed(h, "b", data, 1000, 150); // the operator holds at most 300 events over its keys
+        List<AnomalyRecord> unscored = side(h, OutputTags.UNSCORED);
+        assertThat(unscored).hasSize(50).allSatisfy(r ->
+                assertThat(r.unscored()).isEqualTo(AnomalyRecord.Unscored.BUFFER_FULL));
+        h.close();
+    }
+
+    @Test
+    void eventsWithOtherFeatureNamesThanTheKeysFirstEventAreDeadLettered() throws Exception {
+        JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
+        var h = harness(DetectorOperator.scorer(config.detector()));
+        h.open();
+        StreamData data = new StreamData(9);
+        feed(h, "a", data, 0, 210); // pins [cpu, mem, disk, net]; model at 200
+        io.vaeanomaly.serde.FeatureSchema reordered =
+                new io.vaeanomaly.serde.FeatureSchema(List.of("mem", "cpu", "disk", "net"));
+        Event swapped = new Event("a", 5, data.normal(), reordered,
+                new io.vaeanomaly.serde.SourcePosition("events", 0, 300), "{}".getBytes());
+        h.processElement(new StreamRecord<>(swapped));
+        settle(h);
+
+        List<DeadLetterRecord> dead = side(h, OutputTags.DEAD_LETTERS);
+        assertThat(dead).singleElement().satisfies(d -> {
+            assertThat(d.errorType()).isEqualTo(RecordMapper.FEATURE_MISMATCH);
+            assertThat(d.field()).isEqualTo("mem");
+            assertThat(d.reason()).contains("[mem, cpu, disk, net]")
+                    .contains("[cpu, mem, disk, net]");
+            assertThat(d.source().offset()).isEqualTo(300);
+        });
+        assertThat(h.extractOutputValues()).hasSize(210);
+        h.close();
+    }
+
+    @Test
+    void modelEventsCarryTheJobIdExceptInDeterministicMode() throws Exception {
+        var h = harness(DetectorOperator.scorer(TestConfigs.small(
+                "training.deterministic=true", "training.async=false").detector()));
+        h.open();
+        feed(h, "a", new StreamData(10), 0, 200);
+        assertThat(side(h, OutputTags.MODEL_EVENTS)).singleElement()
+                .satisfies(e -> assertThat(e.jobId()).isNull());
+        h.close();
+
+        var async = harness(DetectorOperator.scorer(TestConfigs.small(
+                "training.deterministic=false", "training.async=false").detector()));
+        async.open();
+        feed(async, "a", new StreamData(10), 0, 200);
+        String expected = async.getEnvironment().getJobID().toHexString();
+        assertThat(side(async, OutputTags.MODEL_EVENTS)).singleElement().satisfies(e -> {
+            assertThat(e.jobId()).isEqualTo(expected).matches("[0-9a-f]{32}");
+            assertThat(e.trainedAtMs()).isPositive();
+        });
+        async.close();
+    }
+
+    @Test
     void endOfInputForwardsEventsThatNeverGotAModel() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
-        var h = harness(DetectorOperator.scorer(config));
+        var h = harness(DetectorOperator.scorer(config.detector()));
         h.open();
         feed(h, "a", new StreamData(7), 0, 50);
         assertThat(h.extractOutputValues()).isEmpty();
         h.endInput();
-        assertThat(side(h, OutputTags.UNSCORED)).hasSize(50);
+        assertThat(side(h, OutputTags.UNSCORED)).hasSize(50).allSatisfy(r ->
+                assertThat(r.unscored()).isEqualTo(AnomalyRecord.Unscored.NO_MODEL));
         h.close();
     }
 
     @Test
     void batchesAreScoredWhenFullOnTheTimerAndBeforeACheckpointBarrier() throws Exception {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
-        var h = harness(DetectorOperator.scorer(config));
+        var h = harness(DetectorOperator.scorer(config.detector()));
         h.open();
         StreamData data = new StreamData(8);
         feed(h, "a", data, 0, 200); // the first model: every event so far is out
         assertThat(h.extractOutputValues()).hasSize(200);
-        feed(h, "a", data, 200, DetectorOperator.MAX_BATCH - 1);
+        feed(h, "a", data, 200, MicroBatcher.MAX_BATCH - 1);
         assertThat(h.extractOutputValues()).as("batch not full yet").hasSize(200);
-        feed(h, "a", data, 200 + DetectorOperator.MAX_BATCH - 1, 1);
-        assertThat(h.extractOutputValues()).hasSize(200 + DetectorOperator.MAX_BATCH);
-        feed(h, "a", data, 200 + DetectorOperator.MAX_BATCH, 3);
+        feed(h, "a", data, 200 + MicroBatcher.MAX_BATCH - 1, 1);
+        assertThat(h.extractOutputValues()).hasSize(200 + MicroBatcher.MAX_BATCH);
+        feed(h, "a", data, 200 + MicroBatcher.MAX_BATCH, 3);
         h.prepareSnapshotPreBarrier(1);
-        assertThat(h.extractOutputValues()).hasSize(203 + DetectorOperator.MAX_BATCH);
-        feed(h, "a", data, 203 + DetectorOperator.MAX_BATCH, 2);
-        clock += DetectorOperator.MAX_BATCH_DELAY_MS;
+        assertThat(h.extractOutputValues()).hasSize(203 + MicroBatcher.MAX_BATCH);
+        feed(h, "a", data, 203 + MicroBatcher.MAX_BATCH, 2);
+        clock += MicroBatcher.MAX_BATCH_DELAY_MS;
         h.setProcessingTime(clock);
-        assertThat(h.extractOutputValues()).hasSize(205 + DetectorOperator.MAX_BATCH);
+        assertThat(h.extractOutputValues()).hasSize(205 + MicroBatcher.MAX_BATCH);
         h.close();
     }
 
@@ -233,7 +338,7 @@ class DetectorOperatorTest {
         JobConfig config = TestConfigs.small("training.deterministic=true", "training.async=false");
         List<List<AnomalyRecord>> runs = new java.util.ArrayList<>();
         for (int flushEvery : new int[] {1, 7, 1000}) {
-            var h = harness(DetectorOperator.scorer(config));
+            var h = harness(DetectorOperator.scorer(config.detector()));
             h.open();
             StreamData data = new StreamData(9);
             for (int i = 0; i < 500; i++) {

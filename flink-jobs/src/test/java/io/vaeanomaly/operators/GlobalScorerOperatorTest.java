@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.detect.ChallengerTrainer;
 import io.vaeanomaly.detect.DetectorModel;
-import io.vaeanomaly.job.DetectorSettingsFactory;
 import io.vaeanomaly.serde.AnomalyRecord;
+import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
+import io.vaeanomaly.serde.FeatureSchema;
+import io.vaeanomaly.serde.SourcePosition;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
 import java.util.List;
@@ -31,13 +33,14 @@ class GlobalScorerOperatorTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = data.normal();
         }
-        model = new ChallengerTrainer(DetectorSettingsFactory.settings(CONFIG))
+        model = new ChallengerTrainer(CONFIG.detector().settings())
                 .train(rows, 1, 0).challenger().orElseThrow();
     }
 
     private static TwoInputStreamOperatorTestHarness<Event, ModelUpdate, AnomalyRecord> harness(
             JobConfig config) throws Exception {
-        var h = new TwoInputStreamOperatorTestHarness<>(new GlobalScorerOperator(config));
+        var h = new TwoInputStreamOperatorTestHarness<>(
+                new GlobalScorerOperator(config.training()));
         h.setup();
         return h;
     }
@@ -133,5 +136,53 @@ class GlobalScorerOperatorTest {
         h.endInput2();
         assertThat(h.getSideOutput(OutputTags.UNSCORED)).hasSize(1);
         h.close();
+    }
+
+    @Test
+    void eventsWhoseFeatureNamesDifferFromTheModelsAreDeadLettered() throws Exception {
+        var h = harness(CONFIG);
+        h.open();
+        DetectorModel named = model.withVersion(1).withFeatureNames(StreamData.FEATURES);
+        h.processElement2(new StreamRecord<>(ModelUpdate.of(named)));
+        StreamData data = new StreamData(18);
+        h.processElement1(new StreamRecord<>(StreamData.event("a", 0, data.normal())));
+        Event renamed = new Event("a", 1, data.normal(),
+                new FeatureSchema(List.of("cpu", "mem", "disk", "gpu")),
+                new SourcePosition("events", 0, 1), "{}".getBytes());
+        h.processElement1(new StreamRecord<>(renamed));
+        h.prepareSnapshotPreBarrier(1);
+
+        assertThat(h.extractOutputValues()).singleElement()
+                .satisfies(r -> assertThat(r.source().offset()).isZero());
+        assertThat(h.getSideOutput(OutputTags.DEAD_LETTERS)).singleElement().satisfies(r -> {
+            DeadLetterRecord d = r.getValue();
+            assertThat(d.errorType()).isEqualTo(RecordMapper.FEATURE_MISMATCH);
+            assertThat(d.field()).isEqualTo("gpu");
+            assertThat(d.source().offset()).isEqualTo(1);
+        });
+        h.close();
+    }
+
+    @Test
+    void unscoredEventsCarryTheirReason() throws Exception {
+        var h = harness(TestConfigs.small("training.before-first-model=pass-through"));
+        h.open();
+        h.processElement1(
+                new StreamRecord<>(StreamData.event("a", 0, new StreamData(19).normal())));
+        assertThat(h.getSideOutput(OutputTags.UNSCORED)).singleElement().satisfies(r ->
+                assertThat(r.getValue().unscored()).isEqualTo(AnomalyRecord.Unscored.NO_MODEL));
+        h.close();
+
+        var full = harness(TestConfigs.small("training.warmup-events=10",
+                "training.sample-size=10", "training.max-buffered-events=10"));
+        full.open();
+        StreamData data = new StreamData(20);
+        for (int i = 0; i < 11; i++) {
+            full.processElement1(new StreamRecord<>(StreamData.event("a", i, data.normal())));
+        }
+        assertThat(full.getSideOutput(OutputTags.UNSCORED)).singleElement().satisfies(r ->
+                assertThat(r.getValue().unscored())
+                        .isEqualTo(AnomalyRecord.Unscored.BUFFER_FULL));
+        full.close();
     }
 }

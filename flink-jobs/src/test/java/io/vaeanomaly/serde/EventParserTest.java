@@ -65,7 +65,7 @@ class EventParserTest {
         @Test
         void parsesNestedFieldsInConfiguredOrder() {
             String json = "{\"host\":\"h1\",\"ts\":1714564800000,"
-                    + "\"metrics\":{\"mem\":\"0.25\",\"cpu\":0.5},\"note\":\"x\"}";
+                    + "\"metrics\":{\"mem\":0.25,\"cpu\":0.5},\"note\":\"x\"}";
             KafkaRecord rec = record(json);
             Event e = event(parser.parse(rec));
 
@@ -116,12 +116,58 @@ class EventParserTest {
 
         @Test
         void nanAndInfinityAreNamed() {
-            for (String bad : List.of("NaN", "\"NaN\"", "Infinity", "\"-Infinity\"", "1e400")) {
+            for (String bad : List.of("NaN", "Infinity", "-Infinity", "1e400")) {
                 assertFailure(parser.parse(record(
                                 "{\"host\":\"h\",\"ts\":1,\"metrics\":{\"cpu\":1,\"mem\":" + bad
                                         + "}}")),
                         Kind.NON_FINITE, "metrics.mem");
             }
+        }
+
+        @Test
+        void absurdMagnitudesAreOutOfRange() {
+            for (String bad : List.of("1e308", "-1e308", "1.5e15", "-2e16")) {
+                ParseFailure f = failure(parser.parse(record(
+                        "{\"host\":\"h\",\"ts\":1,\"metrics\":{\"cpu\":1,\"mem\":" + bad
+                                + "}}")));
+                assertThat(f.kind()).as(bad).isEqualTo(Kind.OUT_OF_RANGE);
+                assertThat(f.field()).isEqualTo("metrics.mem");
+                assertThat(f.reason()).contains("input.max-abs-value");
+            }
+            // The bound itself is accepted.
+            assertThat(event(parser.parse(record("{\"host\":\"h\",\"ts\":1,\"metrics\":"
+                    + "{\"cpu\":-1e15,\"mem\":1e15}}"))).features())
+                    .containsExactly(-1e15, 1e15);
+            EventParser wide = new EventParser(input("key-field=host", "event-time-field=ts",
+                    "feature-fields=[metrics.cpu, metrics.mem]", "max-abs-value=1e20"));
+            assertThat(event(wide.parse(record("{\"host\":\"h\",\"ts\":1,\"metrics\":"
+                    + "{\"cpu\":1,\"mem\":1.5e15}}"))).feature(1)).isEqualTo(1.5e15);
+        }
+
+        @Test
+        void numbersInStringsAreRejectedUnlessAccepted() {
+            String json = "{\"host\":\"h\",\"ts\":1,\"metrics\":{\"cpu\":\"45.0\",\"mem\":1}}";
+            ParseFailure f = failure(parser.parse(record(json)));
+            assertThat(f.kind()).isEqualTo(Kind.NON_NUMERIC);
+            assertThat(f.field()).isEqualTo("metrics.cpu");
+            assertThat(f.reason()).contains("\"45.0\"").contains("input.accept-numeric-strings");
+
+            EventParser lenient = new EventParser(input("key-field=host", "event-time-field=ts",
+                    "feature-fields=[metrics.cpu, metrics.mem]", "accept-numeric-strings=true"));
+            assertThat(event(lenient.parse(record(json))).features()).containsExactly(45.0, 1.0);
+            // Accepted strings are still checked like numbers.
+            for (String bad : List.of("\"NaN\"", "\"-Infinity\"")) {
+                assertFailure(lenient.parse(record(
+                                "{\"host\":\"h\",\"ts\":1,\"metrics\":{\"cpu\":1,\"mem\":" + bad
+                                        + "}}")),
+                        Kind.NON_FINITE, "metrics.mem");
+            }
+            assertFailure(lenient.parse(record(
+                            "{\"host\":\"h\",\"ts\":1,\"metrics\":{\"cpu\":\"1e300\",\"mem\":1}}")),
+                    Kind.OUT_OF_RANGE, "metrics.cpu");
+            assertFailure(lenient.parse(record(
+                            "{\"host\":\"h\",\"ts\":1,\"metrics\":{\"cpu\":\"high\",\"mem\":1}}")),
+                    Kind.NON_NUMERIC, "metrics.cpu");
         }
 
         @Test
@@ -298,6 +344,7 @@ class EventParserTest {
             assertFailure(parser.parse(record("h1,1,high,1")), Kind.NON_NUMERIC, "cpu");
             assertFailure(parser.parse(record("h1,1,1,NaN")), Kind.NON_FINITE, "mem");
             assertFailure(parser.parse(record("h1,1,1,-Infinity")), Kind.NON_FINITE, "mem");
+            assertFailure(parser.parse(record("h1,1,1,1e308")), Kind.OUT_OF_RANGE, "mem");
             assertFailure(parser.parse(record("h1,soon,1,1")), Kind.INVALID_FIELD, "ts");
             assertFailure(parser.parse(record("h1,1,1,1\nh2,1,1,1")), Kind.UNPARSABLE, null);
             assertFailure(parser.parse(record("\"h1,1,1,1")), Kind.UNPARSABLE, null);

@@ -13,6 +13,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.vaeanomaly.config.KafkaOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,9 @@ class RecordJsonTest {
         JsonNode n = tree(AnomalyRecordJson.INSTANCE.encode(r));
 
         assertValid(ANOMALY, n);
-        assertThat(n.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(n.get("schema_version").asInt()).isEqualTo(2);
+        assertThat(n.get("scored").asBoolean()).isTrue();
+        assertThat(n.get("unscored_reason").isNull()).isTrue();
         assertThat(n.get("event_time").asText()).isEqualTo("2024-05-01T12:00:00.250Z");
         assertThat(n.get("source").get("partition").asInt()).isEqualTo(3);
         assertThat(n.get("event_encoding").asText()).isEqualTo("json");
@@ -119,12 +122,62 @@ class RecordJsonTest {
 
         byte[] binary = {(byte) 0xFF, 0, 1, '{'};
         AnomalyRecord b = new AnomalyRecord("k", 0, new SourcePosition("t", 0, 0), -1, 1,
-                -2, true, 1, List.of(), binary);
+                -2, true, 1, List.of(), binary, null);
         JsonNode bn = tree(AnomalyRecordJson.INSTANCE.encode(b));
         assertValid(ANOMALY, bn);
         assertThat(bn.get("event_encoding").asText()).isEqualTo("base64");
         assertThat(AnomalyRecordJson.INSTANCE.decode(AnomalyRecordJson.INSTANCE.encode(b)))
                 .isEqualTo(b);
+    }
+
+    @Test
+    void unscoredEventsHaveNullScoresAndAReasonAndRoundTrip() throws IOException {
+        for (AnomalyRecord.Unscored why : AnomalyRecord.Unscored.values()) {
+            AnomalyRecord r = AnomalyRecord.unscored(jsonEvent(), why);
+            JsonNode n = tree(AnomalyRecordJson.INSTANCE.encode(r));
+
+            assertValid(ANOMALY, n);
+            assertThat(n.get("scored").asBoolean()).isFalse();
+            assertThat(n.get("unscored_reason").asText()).isEqualTo(why.wireName());
+            assertThat(n.get("log_prob").isNull()).isTrue();
+            assertThat(n.get("anomaly_score").isNull()).isTrue();
+            assertThat(n.get("is_anomaly").asBoolean()).isFalse();
+            assertThat(n.get("model_version").asLong()).isZero();
+            assertThat(n.get("top_features")).isEmpty();
+            assertThat(n.get("event").get("host").asText()).isEqualTo("h7");
+            AnomalyRecord back =
+                    AnomalyRecordJson.INSTANCE.decode(AnomalyRecordJson.INSTANCE.encode(r));
+            assertThat(back.scored()).isFalse();
+            assertThat(back.unscored()).isEqualTo(why);
+            assertThat(back.logProb()).isNaN();
+        }
+        assertThat(AnomalyRecord.Unscored.values()).extracting(AnomalyRecord.Unscored::wireName)
+                .containsExactly("no_model", "buffer_full", "shingle_filling");
+    }
+
+    @Test
+    void schemaTiesTheScoredFlagToTheScoreFields() throws IOException {
+        ObjectNode scoredWithoutScore = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                anomaly(jsonEvent(), -1)));
+        scoredWithoutScore.putNull("log_prob");
+        assertThat(errors(ANOMALY, scoredWithoutScore)).as("a scored event has a log_prob")
+                .isNotEmpty();
+
+        ObjectNode unscoredWithScore = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                AnomalyRecord.unscored(jsonEvent(), AnomalyRecord.Unscored.NO_MODEL)));
+        unscoredWithScore.put("log_prob", -3.0);
+        assertThat(errors(ANOMALY, unscoredWithScore)).as("an unscored event has no log_prob")
+                .isNotEmpty();
+
+        ObjectNode unscoredFlagged = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                AnomalyRecord.unscored(jsonEvent(), AnomalyRecord.Unscored.NO_MODEL)));
+        unscoredFlagged.put("is_anomaly", true);
+        assertThat(errors(ANOMALY, unscoredFlagged)).isNotEmpty();
+
+        ObjectNode unknownReason = (ObjectNode) tree(AnomalyRecordJson.INSTANCE.encode(
+                AnomalyRecord.unscored(jsonEvent(), AnomalyRecord.Unscored.NO_MODEL)));
+        unknownReason.put("unscored_reason", "tired");
+        assertThat(errors(ANOMALY, unknownReason)).isNotEmpty();
     }
 
     @Test
@@ -134,6 +187,9 @@ class RecordJsonTest {
                 List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AnomalyRecord.of(e, -1, 1.5, 0, true, 1, List.of()))
                 .hasMessageContaining("anomalyScore");
+        assertThatThrownBy(() -> new AnomalyRecord("k", 0, e.source(), -1, 0.5, Double.NaN,
+                false, 0, List.of(), new byte[0], AnomalyRecord.Unscored.NO_MODEL))
+                .hasMessageContaining("unscored");
     }
 
     @Test
@@ -186,9 +242,89 @@ class RecordJsonTest {
                     .isEqualTo(value.getBytes(StandardCharsets.UTF_8));
             assertThat(n.get("timestamp").asText()).isEqualTo("2023-11-14T22:13:20Z");
             assertThat(n.get("key").asText()).isEqualTo("kafka-key");
+            assertThat(n.get("schema_version").asInt()).isEqualTo(2);
+            assertThat(n.get("original_size").asInt()).isEqualTo(value.length());
+            assertThat(n.get("original_truncated").asBoolean()).isFalse();
             assertThat(DeadLetterRecordJson.INSTANCE.decode(
                     DeadLetterRecordJson.INSTANCE.encode(d))).isEqualTo(d);
         }
+    }
+
+    /** A dead letter of {@code original} (as the parser would write it for a bad record). */
+    private static DeadLetterRecord deadLetter(byte[] original, byte[] key) {
+        return new DeadLetterRecord("unparsable", "not valid JSON: ...", null,
+                new SourcePosition("in", 1, 77), 1_700_000_000_000L, key, original);
+    }
+
+    @Test
+    void aDeadLetterOfAOneMegabyteRecordIsCutToTheCapAndSaysSo() throws IOException {
+        // Multi-byte characters and characters JSON must escape: the worst case for the size.
+        String unit = "é\"\u0001x";
+        byte[] original = unit.repeat(1_000_000 / unit.getBytes(StandardCharsets.UTF_8).length)
+                .getBytes(StandardCharsets.UTF_8);
+        DeadLetterRecord full = deadLetter(original, "k".getBytes(StandardCharsets.UTF_8));
+        assertThat(DeadLetterRecordJson.INSTANCE.encode(full).length)
+                .as("unbounded, the dead letter would exceed the broker's 1 MB limit")
+                .isGreaterThan(1_048_588);
+
+        int cap = 65_536;
+        DeadLetterRecord fitted = DeadLetterRecordJson.fitTo(full, cap);
+        byte[] value = DeadLetterRecordJson.INSTANCE.encode(fitted);
+        assertThat(value.length + 1).isLessThanOrEqualTo(cap).isGreaterThan(cap * 3 / 4);
+        JsonNode n = tree(value);
+        assertValid(DEAD_LETTER, n);
+        assertThat(n.get("original_truncated").asBoolean()).isTrue();
+        assertThat(n.get("original_size").asInt()).isEqualTo(original.length);
+        byte[] kept = Base64.getDecoder().decode(n.get("original_base64").asText());
+        assertThat(kept.length).isPositive().isLessThan(original.length);
+        // The kept bytes are the record's first bytes, cut on a character boundary, so the text
+        // form is still there.
+        assertThat(original).startsWith(kept);
+        assertThat(n.get("original_utf8").asText())
+                .isEqualTo(new String(kept, StandardCharsets.UTF_8));
+        assertThat(DeadLetterRecordJson.INSTANCE.decode(value)).isEqualTo(fitted);
+        assertThat(fitted.truncated()).isTrue();
+    }
+
+    @Test
+    void aDeadLetterThatFitsIsLeftAloneAndAHugeKeyIsCutToo() throws IOException {
+        DeadLetterRecord small = deadLetter("{oops".getBytes(StandardCharsets.UTF_8), null);
+        assertThat(DeadLetterRecordJson.fitTo(small, 16_384)).isSameAs(small);
+
+        byte[] hugeKey = "k".repeat(200_000).getBytes(StandardCharsets.UTF_8);
+        DeadLetterRecord keyed = deadLetter("{oops".getBytes(StandardCharsets.UTF_8), hugeKey);
+        DeadLetterRecord fitted = DeadLetterRecordJson.fitTo(keyed, 16_384);
+        assertThat(fitted.key()).hasSize(DeadLetterRecordJson.MAX_TEXT);
+        assertThat(DeadLetterRecordJson.INSTANCE.encode(fitted).length + fitted.key().length)
+                .isLessThanOrEqualTo(16_384);
+        assertValid(DEAD_LETTER, tree(DeadLetterRecordJson.INSTANCE.encode(fitted)));
+    }
+
+    @Test
+    void utf8PrefixNeverEndsInsideACharacter() {
+        byte[] b = "aé€😀".getBytes(StandardCharsets.UTF_8); // 1 + 2 + 3 + 4 bytes
+        assertThat(DeadLetterRecordJson.utf8Prefix(b, 1)).hasSize(1);
+        assertThat(DeadLetterRecordJson.utf8Prefix(b, 2)).hasSize(1);
+        assertThat(DeadLetterRecordJson.utf8Prefix(b, 3)).hasSize(3);
+        assertThat(DeadLetterRecordJson.utf8Prefix(b, 5)).hasSize(3);
+        assertThat(DeadLetterRecordJson.utf8Prefix(b, 6)).hasSize(6);
+        assertThat(DeadLetterRecordJson.utf8Prefix(b, 9)).hasSize(6);
+        assertThat(DeadLetterRecordJson.utf8Prefix(b, 10)).hasSize(10);
+    }
+
+    @Test
+    void anOutputTooLargeDeadLetterNamesTheLimitAndKeepsTheEvent() throws IOException {
+        AnomalyRecord r = anomaly(jsonEvent(), -1);
+        DeadLetterRecord d = DeadLetterRecord.outputTooLarge(r, "score record", 1_200_000,
+                1_000_000);
+        JsonNode n = tree(DeadLetterRecordJson.INSTANCE.encode(d));
+        assertValid(DEAD_LETTER, n);
+        assertThat(n.get("error_type").asText()).isEqualTo("output_too_large");
+        assertThat(n.get("reason").asText()).contains("1200000 bytes")
+                .contains("kafka.max-record-bytes (1000000)");
+        assertThat(n.get("source").get("offset").asLong()).isEqualTo(r.source().offset());
+        assertThat(tree(Base64.getDecoder().decode(n.get("original_base64").asText())))
+                .isEqualTo(tree(r.event()));
     }
 
     @Test
@@ -222,7 +358,7 @@ class RecordJsonTest {
     private static ModelEventRecord modelEvent(ModelDiagnostics d) {
         return new ModelEventRecord(ModelEventRecord.GLOBAL_KEY, 2,
                 ModelEventRecord.Outcome.PROMOTED, "held-out ELBO -41.2 vs -43.0",
-                1_714_564_800_000L, 5000, 12.5, d);
+                1_714_564_800_000L, 5000, 12.5, d, "3f2a9c0e4b1d5a6e7f8091a2b3c4d5e6");
     }
 
     @Test
@@ -234,6 +370,8 @@ class RecordJsonTest {
         assertThat(n.get("outcome").asText()).isEqualTo("promoted");
         assertThat(n.get("key").asText()).isEqualTo("global");
         assertThat(n.get("trained_at").asText()).isEqualTo("2024-05-01T12:00:00Z");
+        assertThat(n.get("schema_version").asInt()).isEqualTo(2);
+        assertThat(n.get("job_id").asText()).isEqualTo("3f2a9c0e4b1d5a6e7f8091a2b3c4d5e6");
         assertThat(n.get("diagnostics").get("active_units").asInt()).isEqualTo(5);
         assertThat(ModelEventRecordJson.INSTANCE.decode(ModelEventRecordJson.INSTANCE.encode(r)))
                 .isEqualTo(r);
@@ -243,10 +381,11 @@ class RecordJsonTest {
     void missingDiagnosticsAreNulls() throws IOException {
         ModelEventRecord r = new ModelEventRecord("host-1", 1, ModelEventRecord.Outcome.REJECTED,
                 "training diverged", 0, 100, 0.5,
-                new ModelDiagnostics(Double.NaN, Double.NaN, Double.NaN, -1, "diverged"));
+                new ModelDiagnostics(Double.NaN, Double.NaN, Double.NaN, -1, "diverged"), null);
         JsonNode n = tree(ModelEventRecordJson.INSTANCE.encode(r));
 
         assertValid(MODEL_EVENT, n);
+        assertThat(n.get("job_id").isNull()).as("deterministic mode has no job id").isTrue();
         assertThat(n.get("diagnostics").get("heldout_elbo").isNull()).isTrue();
         assertThat(n.get("diagnostics").get("active_units").isNull()).isTrue();
         assertThat(ModelEventRecordJson.INSTANCE.decode(ModelEventRecordJson.INSTANCE.encode(r)))
@@ -265,6 +404,14 @@ class RecordJsonTest {
                 modelEvent(new ModelDiagnostics(-1, -1, 1, 1, "ok"))));
         outcome.put("outcome", "maybe");
         assertThat(errors(MODEL_EVENT, outcome)).isNotEmpty();
+
+        ObjectNode noJob = (ObjectNode) tree(ModelEventRecordJson.INSTANCE.encode(
+                modelEvent(new ModelDiagnostics(-1, -1, 1, 1, "ok"))));
+        noJob.remove("job_id");
+        assertThat(errors(MODEL_EVENT, noJob)).as("job_id is required (null allowed)")
+                .isNotEmpty();
+        noJob.put("job_id", "not-a-job-id");
+        assertThat(errors(MODEL_EVENT, noJob)).isNotEmpty();
     }
 
     // --------------------------------------------------------------------------- decode errors
@@ -272,12 +419,12 @@ class RecordJsonTest {
     @Test
     void decodersNameTheBadField() {
         assertThatThrownBy(() -> ModelEventRecordJson.INSTANCE.decode(
-                "{\"schema_version\":1,\"key\":\"g\"}".getBytes(StandardCharsets.UTF_8)))
+                "{\"schema_version\":2,\"key\":\"g\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("outcome");
         assertThatThrownBy(() -> AnomalyRecordJson.INSTANCE.decode(
-                "{\"schema_version\":2}".getBytes(StandardCharsets.UTF_8)))
-                .hasMessageContaining("schema_version 2");
+                "{\"schema_version\":1}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("schema_version 1");
         assertThatThrownBy(() -> DeadLetterRecordJson.INSTANCE.decode(
                 "not json".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("not valid JSON");
@@ -294,6 +441,46 @@ class RecordJsonTest {
         assertThat(new String(p.key(), StandardCharsets.UTF_8)).isEqualTo("h7");
         assertThat(p.timestamp()).isEqualTo(1_714_564_800_250L);
         assertThat(p.value()).isEqualTo(AnomalyRecordJson.INSTANCE.encode(r));
+    }
+
+    @Test
+    void outputTimestampsAreNeverInTheFutureNorNegative() {
+        long now = 1_764_460_800_000L;
+        long farFuture = now + java.time.Duration.ofDays(3650).toMillis();
+        for (Long t : new Long[] {farFuture, now - 5000, -86_400_000L, 0L, null}) {
+            assertThat(OutputTimestamps.choose(KafkaOptions.OutputTimestamp.PROCESSING_TIME, t,
+                    now)).isEqualTo(now);
+        }
+        assertThat(OutputTimestamps.choose(KafkaOptions.OutputTimestamp.EVENT_TIME, farFuture,
+                now)).as("clamped to now").isEqualTo(now);
+        assertThat(OutputTimestamps.choose(KafkaOptions.OutputTimestamp.EVENT_TIME, now - 5000,
+                now)).as("the event time when it lies in the past").isEqualTo(now - 5000);
+        assertThat(OutputTimestamps.choose(KafkaOptions.OutputTimestamp.EVENT_TIME,
+                -86_400_000L, now)).as("never negative").isZero();
+        assertThat(OutputTimestamps.choose(KafkaOptions.OutputTimestamp.EVENT_TIME, null, now))
+                .isEqualTo(now);
+    }
+
+    @Test
+    void anomalyRecordSizeBoundIsAnUpperBound() {
+        // Events whose JSON re-encoding grows the most: short floats and escaped text.
+        List<String> events = List.of(
+                "{\"host\":\"h7\",\"ts\":1,\"cpu\":1e5,\"mem\":2E-300,\"x\":[1e9,1e9,1e9]}",
+                "{\"host\":\"h7\",\"ts\":1,\"cpu\":1,\"mem\":2,\"s\":\"\\u0001\\u0002\\u0003\"}");
+        EventParser parser = new EventParser(input("key-field=host", "event-time-field=ts",
+                "feature-fields=[cpu, mem]"));
+        for (String json : events) {
+            AnomalyRecord r = anomaly((Event) parser.parse(record(json)), -1);
+            assertThat(AnomalyRecordJson.sizeBound(r))
+                    .isGreaterThanOrEqualTo(AnomalyRecordJson.INSTANCE.kafkaSize(r));
+        }
+        byte[] binary = new byte[1000];
+        new java.util.Random(1).nextBytes(binary);
+        AnomalyRecord b = new AnomalyRecord("\u0001".repeat(50), 0,
+                new SourcePosition("t", 0, 0), -1, 1, -2, true, 1,
+                List.of(new FeatureContribution("\"".repeat(40), 1)), binary, null);
+        assertThat(AnomalyRecordJson.sizeBound(b))
+                .isGreaterThanOrEqualTo(AnomalyRecordJson.INSTANCE.kafkaSize(b));
     }
 
     @Test

@@ -15,7 +15,7 @@ public final class TestConfigs {
     }
 
     /**
-     * The {@code key=value} settings of {@link #small}, {@code overrides} last: for a job
+     * The {@code key=value} assignments of {@link #small}, {@code overrides} last: for a job
      * started with {@code --set} arguments (a submitted jar).
      */
     public static List<String> smallOverrides(String... overrides) {
@@ -38,7 +38,7 @@ public final class TestConfigs {
                 "training.early-stopping-patience=0",
                 "threshold.type=quantile",
                 "threshold.quantile=0.99",
-                "flink.max-buffered-events=1000"));
+                "training.max-buffered-events=1000"));
         all.addAll(List.of(overrides));
         return all;
     }

@@ -321,6 +321,31 @@ public final class KafkaBrokerExtension
         return out;
     }
 
+    /**
+     * Reads the committed records of {@code topic} (read_committed) until {@code done} holds
+     * for them, checking twice a second.
+     *
+     * @throws AssertionError at the deadline, naming {@code what} and what was read
+     */
+    public List<ConsumerRecord<String, String>> awaitCommitted(String topic,
+            java.util.function.Predicate<List<ConsumerRecord<String, String>>> done,
+            Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<String, String>> records =
+                consumeAll(topic, timeout, IsolationLevel.READ_COMMITTED);
+        while (!done.test(records)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what
+                        + " on " + topic + "; have " + records.size() + " records: "
+                        + records.stream().map(ConsumerRecord::value)
+                                .collect(Collectors.toList()));
+            }
+            Thread.sleep(500);
+            records = consumeAll(topic, timeout, IsolationLevel.READ_COMMITTED);
+        }
+        return records;
+    }
+
     /** As {@link #consumeAll(String, Duration, IsolationLevel)} with read_uncommitted. */
     public List<ConsumerRecord<String, String>> consumeAll(String topic, Duration timeout) {
         return consumeAll(topic, timeout, IsolationLevel.READ_UNCOMMITTED);

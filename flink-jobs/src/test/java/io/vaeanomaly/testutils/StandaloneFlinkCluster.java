@@ -231,9 +231,19 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * @throws RestException when the main method fails (the message carries the REST errors)
      */
     public String runJar(String jarId, List<String> programArgs) {
+        return runJar(jarId, programArgs, Map.of());
+    }
+
+    /**
+     * As {@link #runJar(String, List)} with Flink settings for this job, as {@code flink run -D
+     * key=value} gives them (parallelism, checkpointing).
+     */
+    public String runJar(String jarId, List<String> programArgs, Map<String, String> flinkConf) {
         ObjectNode request = JSON.createObjectNode();
         request.putArray("programArgsList").addAll(programArgs.stream()
                 .map(JSON.getNodeFactory()::textNode).collect(Collectors.toList()));
+        ObjectNode conf = request.putObject("flinkConfiguration");
+        flinkConf.forEach(conf::put);
         JsonNode response = send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
                 .timeout(Duration.ofMinutes(3))
                 .header("Content-Type", "application/json")

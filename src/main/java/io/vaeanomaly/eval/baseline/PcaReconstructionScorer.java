@@ -1,15 +1,17 @@
 package io.vaeanomaly.eval.baseline;
 
+import io.vaeanomaly.linalg.SymmetricEigen;
+
 /**
  * Linear baseline: standardise on train, keep the leading principal components that explain a
  * given fraction of the training variance (default 95%), and score a row by its squared
  * reconstruction error in standardised space, {@code ||z - V_k V_k^T z||^2}, i.e. the energy
  * outside the principal subspace.
  *
- * <p>Principal axes come from a Jacobi eigen-decomposition of the population covariance of the
- * standardised training rows. The number of components {@code k} is the smallest one whose
- * cumulative eigenvalue share reaches the target. If the training rows carry no variance at all
- * (every column constant), {@code k = 0} and the score is {@code ||z||^2}.
+ * <p>Principal axes come from a LAPACK eigendecomposition ({@link SymmetricEigen}) of the
+ * population covariance of the standardised training rows. The number of components {@code k} is
+ * the smallest one whose cumulative eigenvalue share reaches the target. If the training rows carry
+ * no variance at all (every column constant), {@code k = 0} and the score is {@code ||z||^2}.
  *
  * <p>Scores are snapped to a grid of {@code 1e-9} times the total training variance. Rows whose
  * errors are equal in exact arithmetic (common: telemetry rows that differ only in a column the

@@ -1,6 +1,6 @@
 package io.vaeanomaly.eval.convergence;
 
-import io.vaeanomaly.eval.baseline.SymmetricEigen;
+import io.vaeanomaly.linalg.SymmetricEigen;
 
 /**
  * The effective dimension of a data set: the number of principal components needed to explain a
@@ -58,7 +58,7 @@ public final class EffectiveDimension {
         if (!(trace > CONSTANT_TOLERANCE * Math.max(1.0, meanSquare(rows)))) {
             return 0;
         }
-        double[] eig = SymmetricEigen.of(cov).values();
+        double[] eig = SymmetricEigen.valuesOf(cov);
         double total = 0;
         for (double v : eig) {
             total += Math.max(0, v); // tiny negative eigenvalues are rounding noise

@@ -1,6 +1,8 @@
-package io.vaeanomaly.config;
+package io.vaeanomaly.cli;
 
-import io.vaeanomaly.cli.UsageException;
+import io.vaeanomaly.config.ConfigException;
+import io.vaeanomaly.config.JobConfig;
+import io.vaeanomaly.config.JobConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
