@@ -534,10 +534,9 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
             try {
                 state = KeyedDetectorMapper.fromBytes(bytes, settings, synchronous, clock());
             } catch (StateFormatException e) {
-                // Names the operator, subtask and key: the state cannot be used as it is.
-                throw new StateFormatException("operator '" + getOperatorName() + "' (subtask "
-                        + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()
-                        + "), key '" + key + "': " + e.getMessage(), e);
+                // Names the operator (with its subtask) and key: the state cannot be used.
+                throw new StateFormatException("operator '" + getOperatorName() + "', key '"
+                        + key + "': " + e.getMessage(), e);
             }
             Entry en = new Entry(key, state.detector(), state.rawDim(), state.buffered(),
                     state.lastTrainingMs());

@@ -1,5 +1,6 @@
 package io.vaeanomaly.job;
 
+import io.vaeanomaly.persist.StateType;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.JobTopics;
@@ -19,8 +20,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class SavepointGolden {
     private SavepointGolden() {}
 
-    /** The savepoint of the global-scope job taken with format version 1. */
-    static final String GLOBAL_V1 = "savepoint-global-v1";
+    /**
+     * The savepoints of the global-scope job by the format version of the operators' state
+     * ({@link StateType#KEYED_DETECTOR}): version 1 taken with main 232c381, before the
+     * persisted-state scheme; version 2 with the build that introduced it.
+     */
+    static final List<String> GLOBAL = List.of("savepoint-global-v1", "savepoint-global-v2");
+
+    /** The directory name of a savepoint taken with this build. */
+    static String currentGlobal() {
+        return "savepoint-global-v" + StateType.KEYED_DETECTOR.currentVersion();
+    }
 
     static final String INPUT = "golden-events";
     static final String ANOMALIES = "golden-anomalies";

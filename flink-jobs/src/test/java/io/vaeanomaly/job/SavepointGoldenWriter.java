@@ -28,18 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Takes the golden savepoint of the job ({@link SavepointGolden}) with the build it runs in and
- * copies it into {@code src/test/resources/golden/}, with what the job had done by then. Run by
- * hand, once per format version, in a checkout of the build of that version:
+ * copies it into {@code src/test/resources/golden/savepoint-global-v<N>}, N being the version
+ * of the operators' state this build writes, with what the job had done by then. Run by hand,
+ * once per format version, with the build of that version:
  *
  * <pre>
- * git worktree add /tmp/vae-old COMMIT   # the build of the previous format version
- * # copy this file, SavepointGolden.java and testdata/TestConfigs.java (smallOverrides)
- * # into the same places under /tmp/vae-old/flink-jobs/src/test/java/, then:
- * cd /tmp/vae-old
  * mvn -B -pl flink-jobs -am test -Dtest=SavepointGoldenWriter -Dgolden.write=true \
  *     -Dsurefire.failIfNoSpecifiedTests=false
- * cp -r flink-jobs/src/test/resources/golden/savepoint-* BACK_INTO_THIS_REPO
  * </pre>
+ *
+ * Version 1 was taken in a {@code git worktree} of main 232c381, into which this file,
+ * SavepointGolden.java and TestConfigs.smallOverrides were copied (that build took Flink's
+ * settings from the job's {@code flink:} section).
  */
 @EnabledIfSystemProperty(named = "golden.write", matches = "true")
 class SavepointGoldenWriter {
@@ -86,7 +86,11 @@ class SavepointGoldenWriter {
                 .toString(), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
 
         models = committed(SavepointGolden.MODEL_EVENTS);
-        Path target = SavepointGolden.sourceDir(SavepointGolden.GLOBAL_V1);
+        Path target = SavepointGolden.sourceDir(SavepointGolden.currentGlobal());
+        if (Files.exists(target)) {
+            throw new IllegalStateException(target + " exists: golden savepoints are never"
+                    + " rewritten");
+        }
         Files.createDirectories(target);
         Path source = Path.of(java.net.URI.create(savepoint.startsWith("file:") ? savepoint
                 : "file://" + savepoint));
