@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -153,8 +154,13 @@ class SaslSslJobITCase {
                 .toMap().toString());
 
         // End to end on the cluster, over SASL_SSL only (the job knows no other listener).
-        String jobId = cluster.runJar(jarId, args,
+        // Flink's settings as flink run -D gives them; the checkpoints are kept after the
+        // cancellation, for the search below.
+        Map<String, String> flinkConf = new HashMap<>(
                 JobTopics.flink(1, Duration.ofSeconds(2), checkpoints).toMap());
+        flinkConf.put("execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
+        String jobId = cluster.runJar(jarId, args, flinkConf);
         cluster.await("/jobs/" + jobId, j -> cluster.allTasksRunning(jobId), WAIT,
                 "the job's tasks to run");
         NumberedStream stream = new NumberedStream(t.input(), 51);

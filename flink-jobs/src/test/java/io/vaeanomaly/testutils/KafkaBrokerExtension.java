@@ -200,7 +200,12 @@ public final class KafkaBrokerExtension
 
     /** Creates a topic with replication factor 1 and waits until it has leaders. */
     public void createTopic(String name, int partitions) {
-        EmbeddedKafkaBroker.createTopic(admin(), name, partitions, Map.of(), ADMIN_TIMEOUT);
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** As {@link #createTopic(String, int)} with topic-level {@code configs}. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        EmbeddedKafkaBroker.createTopic(admin(), name, partitions, configs, ADMIN_TIMEOUT);
     }
 
     /** Creates {@link #uniqueTopic(String)} with {@code partitions} partitions; returns it. */
