@@ -10,6 +10,7 @@ import io.vaeanomaly.job.AnomalyDetectionJob;
 import io.vaeanomaly.job.LocalFlink;
 import io.vaeanomaly.kafka.ChildJvms;
 import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
+import io.vaeanomaly.kafka.StringClients;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -47,15 +48,13 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -324,12 +323,8 @@ public final class SoakCommand implements Callable<Integer> {
 
         /** Events on two latent factors plus noise, stamped with the wall clock. */
         private void produce() {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            Properties p = StringClients.producer(broker.bootstrapServers());
             p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
             Random random = new Random(7);
             double[][] loadings = new double[features][2];
             for (double[] l : loadings) {
@@ -377,16 +372,9 @@ public final class SoakCommand implements Callable<Integer> {
         }
 
         private void consume() {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                    StringDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                    StringDeserializer.class.getName());
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, delivery.equals("exactly-once")
-                    ? "read_committed" : "read_uncommitted");
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            Properties p = StringClients.consumer(broker.bootstrapServers(),
+                    delivery.equals("exactly-once") ? IsolationLevel.READ_COMMITTED
+                            : IsolationLevel.READ_UNCOMMITTED);
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
                 List<TopicPartition> tps = List.of(new TopicPartition(SCORES, 0),
                         new TopicPartition(DEAD_LETTERS, 0), new TopicPartition(MODEL_EVENTS, 0));

@@ -18,6 +18,22 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvms {
     private ChildJvms() {}
 
+    /** {@code value} if it is at least {@code min}, for the launchers' builders. */
+    public static int atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /** {@code d} if it is positive, for the launchers' builders. */
+    public static Duration positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+        return d;
+    }
+
     /** The java executable of this JVM. */
     public static String javaExecutable() {
         return ProcessHandle.current().info().command()

@@ -544,13 +544,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         /** How long {@link #start()} waits for the broker to answer (default 90 s). */
         public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = positive(timeout, "startupTimeout");
+            this.startupTimeout = ChildJvms.positive("startupTimeout", timeout);
             return this;
         }
 
         /** How long {@link #close()} waits for a clean stop before killing (default 10 s). */
         public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = positive(timeout, "shutdownTimeout");
+            this.shutdownTimeout = ChildJvms.positive("shutdownTimeout", timeout);
             return this;
         }
 
@@ -562,10 +562,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         /** Maximum heap of the broker JVM in MB (default 512, at least 128). */
         public Builder maxHeapMb(int mb) {
-            if (mb < 128) {
-                throw new IllegalArgumentException("maxHeapMb must be >= 128, got " + mb);
-            }
-            this.maxHeapMb = mb;
+            this.maxHeapMb = ChildJvms.atLeast("maxHeapMb", mb, 128);
             return this;
         }
 
@@ -611,13 +608,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("java.class.path is empty; set classpath()");
             }
             return launch(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
         }
     }
 

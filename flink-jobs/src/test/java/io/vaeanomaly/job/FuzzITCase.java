@@ -10,6 +10,7 @@ import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.JobCounters;
 import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
+import io.vaeanomaly.testutils.MiniClusters;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,13 +24,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
-import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -63,12 +60,7 @@ class FuzzITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots(METRICS);
 
     private static final int CI_RECORDS = 4000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,13 +85,11 @@ class FuzzITCase {
         Map<String, String> kindOf = produce(input, records);
         double produceS = (System.nanoTime() - t0) / 1e9;
 
-        List<String> overrides = new ArrayList<>(topics.overrides(KAFKA));
-        overrides.addAll(List.of(
+        JobConfig config = TestConfigs.small(topics.overrides(KAFKA,
                 "input.event-time-field=ts",
                 "model.scope=global",
                 "training.retrain-every-events=2000",
-                "training.max-buffered-events=100000"));
-        JobConfig config = TestConfigs.small(overrides.toArray(new String[0]));
+                "training.max-buffered-events=100000").toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(JobTopics.flink(2, Duration.ofSeconds(2), tmp.resolve("checkpoints")));
         AnomalyDetectionJob.buildKafkaPipeline(env, config);
@@ -115,7 +105,7 @@ class FuzzITCase {
             while (handled(jobId) < target) {
                 assertThat(System.nanoTime()).as("records handled by the deadline: %d of %d",
                         handled(jobId), target).isLessThan(deadline);
-                assertThat(restarts(mini, jobId)).as("job restarts").isZero();
+                assertThat(MiniClusters.restarts(mini, jobId)).as("job restarts").isZero();
                 Thread.sleep(200);
             }
             heapMb.add(heapAfterGcMb());
@@ -128,7 +118,7 @@ class FuzzITCase {
                 sum(jobId, "events_scored") + sum(jobId, "events_unscored"));
         List<ConsumerRecord<String, String>> deadLetters = awaitCommitted(dead,
                 sum(jobId, "dead_lettered"));
-        long restarts = restarts(mini, jobId);
+        long restarts = MiniClusters.restarts(mini, jobId);
         job.cancel().get(60, TimeUnit.SECONDS);
 
         Map<String, Integer> outcome = new HashMap<>();
@@ -215,16 +205,6 @@ class FuzzITCase {
     private static long heapAfterGcMb() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-    }
-
-    /** Attempt numbers above 0 anywhere in the job: each is a restart. */
-    private static long restarts(MiniCluster mini, JobID jobId) throws Exception {
-        AccessExecutionGraph graph = mini.getExecutionGraph(jobId).get(30, TimeUnit.SECONDS);
-        long max = 0;
-        for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
-            max = Math.max(max, v.getCurrentExecutionAttempt().getAttemptNumber());
-        }
-        return max;
     }
 
     /** Records the job has finished with: scored, left unscored or dead-lettered. */

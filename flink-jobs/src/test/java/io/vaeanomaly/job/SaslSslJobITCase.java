@@ -109,14 +109,8 @@ class SaslSslJobITCase {
         }
         Path file = tmp.resolve("job-" + t.scores() + ".yaml");
         Files.writeString(file, yaml.toString());
-        List<String> args = new ArrayList<>(List.of("--config", file.toString()));
-        List<String> overrides = new ArrayList<>(t.overrides(KAFKA.saslSslBootstrapServers()));
-        overrides.add("model.scope=global");
-        for (String o : TestConfigs.smallOverrides(overrides.toArray(new String[0]))) {
-            args.add("--set");
-            args.add(o);
-        }
-        return args;
+        return TestConfigs.jobArgs(file,
+                t.overrides(KAFKA.saslSslBootstrapServers(), "model.scope=global"));
     }
 
     @Test

@@ -14,7 +14,6 @@ import io.vaeanomaly.testutils.StandaloneFlinkCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -82,17 +81,11 @@ class TaskManagerFailoverITCase {
                     "  input-topic: " + topics.input(),
                     "  output-topic: " + topics.output(),
                     ""));
-            List<String> overrides = new ArrayList<>(topics.overrides(KAFKA));
-            overrides.addAll(List.of(
+            List<String> args = TestConfigs.jobArgs(jobYaml, topics.overrides(KAFKA,
                     "model.scope=global",
                     "training.retrain-every-events=300",
                     "training.promotion-tolerance=2.0",
                     "training.max-buffered-events=5000"));
-            List<String> args = new ArrayList<>(List.of("--config", jobYaml.toString()));
-            for (String o : TestConfigs.smallOverrides(overrides.toArray(new String[0]))) {
-                args.add("--set");
-                args.add(o);
-            }
             // Flink's settings, as flink run -D gives them.
             Map<String, String> flinkConf =
                     JobTopics.flink(2, Duration.ofSeconds(2), checkpoints).toMap();

@@ -2,6 +2,7 @@ package io.vaeanomaly.testdata;
 
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.config.JobConfigLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,19 @@ public final class TestConfigs {
     /** A small configuration; {@code overrides} ({@code key=value}) are applied last. */
     public static JobConfig small(String... overrides) {
         return JobConfigLoader.fromOverrides(smallOverrides(overrides).toArray(new String[0]));
+    }
+
+    /**
+     * Program arguments of the cluster job jar ({@code FlinkJobMain}): {@code --config FILE},
+     * then every setting of {@link #small} as {@code --set key=value}, {@code overrides} last.
+     */
+    public static List<String> jobArgs(Path configFile, List<String> overrides) {
+        List<String> args = new ArrayList<>(List.of("--config", configFile.toString()));
+        for (String o : smallOverrides(overrides.toArray(new String[0]))) {
+            args.add("--set");
+            args.add(o);
+        }
+        return args;
     }
 
     /**

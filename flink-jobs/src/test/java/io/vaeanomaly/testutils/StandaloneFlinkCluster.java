@@ -719,34 +719,25 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
         /** TaskManagers started with the cluster (default 1). */
         public Builder taskManagers(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("taskManagers must be >= 0, got " + n);
-            }
-            this.taskManagers = n;
+            this.taskManagers = ChildJvms.atLeast("taskManagers", n, 0);
             return this;
         }
 
         /** Task slots per TaskManager (default 1). */
         public Builder slotsPerTaskManager(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("slotsPerTaskManager must be >= 1, got " + n);
-            }
-            this.slotsPerTaskManager = n;
+            this.slotsPerTaskManager = ChildJvms.atLeast("slotsPerTaskManager", n, 1);
             return this;
         }
 
         /** JVM heap of each TaskManager in MB, framework (128) plus task heap (default 512). */
         public Builder taskManagerHeapMb(int mb) {
-            if (mb < 256) {
-                throw new IllegalArgumentException("taskManagerHeapMb must be >= 256, got " + mb);
-            }
-            this.taskManagerHeapMb = mb;
+            this.taskManagerHeapMb = ChildJvms.atLeast("taskManagerHeapMb", mb, 256);
             return this;
         }
 
         /** How long start-up steps wait (default 120 s). */
         public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = timeout;
+            this.startupTimeout = ChildJvms.positive("startupTimeout", timeout);
             return this;
         }
 
