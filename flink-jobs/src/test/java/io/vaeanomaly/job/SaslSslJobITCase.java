@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * secrets reach only the Kafka source and sinks in the job graph, never the other operators; and
  * that a wrong password stops the job at start-up with a clear error that holds no secret.
  */
+@Tag("cluster")
 class SaslSslJobITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withSaslSsl();
