@@ -476,8 +476,10 @@ public final class SoakCommand implements Callable<Integer> {
             s.put("dead_lettered", deadN);
             s.put("events_lost", producedN - scoredN - unscored.get() - deadN);
             s.put("drain_s", JsonSummary.round(drainS, 1));
-            List<Sample> later = samples.size() > 2 ? samples.subList(1, samples.size())
-                    : samples;
+            // The per-interval extremes leave out the intervals that began during the warm-up:
+            // while the first model trains, nothing comes out and latencies have no value.
+            double warmUpS = steady.toSeconds() + every.toMillis() / 1000.0;
+            List<Sample> later = samples.stream().filter(x -> x.atS() >= warmUpS).toList();
             s.put("out_per_s_mean", JsonSummary.round(scoredN / producedS, 0));
             s.put("out_per_s_min_interval", JsonSummary.round(later.stream()
                     .mapToDouble(Sample::outPerS).min().orElse(Double.NaN), 0));
@@ -485,7 +487,8 @@ public final class SoakCommand implements Callable<Integer> {
             s.put("p50_ms", percentileOfHistogram(0.5));
             s.put("p99_ms", percentileOfHistogram(0.99));
             s.put("p99_ms_max_interval", JsonSummary.round(later.stream()
-                    .mapToDouble(Sample::p99Ms).max().orElse(Double.NaN), 0));
+                    .mapToDouble(Sample::p99Ms).filter(Double::isFinite).max()
+                    .orElse(Double.NaN), 0));
             s.put("heap_after_gc_mb_first", samples.isEmpty() ? null
                     : samples.get(0).heapAfterGcMb());
             s.put("heap_after_gc_mb_last", last.heapAfterGcMb());
