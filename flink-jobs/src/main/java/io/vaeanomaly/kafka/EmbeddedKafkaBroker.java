@@ -278,7 +278,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         cmd.add("-Xmx" + config.maxHeapMb + "m");
         // A small broker on a shared 2-core machine: few GC threads, quick start-up.
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
+        if (!config.optimizingJit) {
+            cmd.add("-XX:TieredStopAtLevel=1");
+        }
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-Dlog4j2.configurationFile=" + log4j.toAbsolutePath());
         cmd.add("-Dlog4j2.disable.jmx=true");
@@ -536,6 +538,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private boolean autoCreateTopics = true;
         private int maxHeapMb = 512;
+        private boolean optimizingJit;
         private String classpath = System.getProperty("java.class.path");
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
@@ -565,6 +568,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalArgumentException("maxHeapMb must be >= 128, got " + mb);
             }
             this.maxHeapMb = mb;
+            return this;
+        }
+
+        /**
+         * Whether the broker JVM compiles its hot code with the optimising compiler (C2), as a
+         * production broker does. Default false: C1 only, which starts sooner and suits tests;
+         * measured in {@code bench-e2e}, a C1-only broker took about 45 microseconds of CPU per
+         * event in and out, a large share of a 2-core machine.
+         */
+        public Builder optimizingJit(boolean enabled) {
+            this.optimizingJit = enabled;
             return this;
         }
 
