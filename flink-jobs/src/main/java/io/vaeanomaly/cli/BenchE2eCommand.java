@@ -234,8 +234,8 @@ public final class BenchE2eCommand implements Callable<Integer> {
 
         Map<String, Object> execute() throws Exception {
             err("bench-e2e: starting an embedded Kafka broker ...");
-            // Kafka's default settings; the JVM compiles as a production broker's does.
-            broker = EmbeddedKafkaBroker.builder().optimizingJit(true).start();
+            // Kafka's default settings, in a JVM set up as Kafka's start script does.
+            broker = EmbeddedKafkaBroker.builder().productionJvm(true).maxHeapMb(1024).start();
             broker.createTopic(INPUT_TOPIC, parallelism);
             for (String topic : List.of(OUTPUT_TOPIC, SCORES_TOPIC, DEAD_LETTER_TOPIC,
                     MODEL_EVENTS_TOPIC)) {
