@@ -20,14 +20,24 @@ import java.util.Optional;
  *
  * <p>Two implementations: {@link ScalarOps} (plain Java, always available) and {@code
  * VectorOps} (jdk.incubator.vector), used when the JVM runs with {@code --add-modules
- * jdk.incubator.vector} unless {@code -Dvae.kernel.vector=false}.
+ * jdk.incubator.vector} unless {@code -Dvae.kernel.vector=false}. The vector width does not
+ * change any result ({@link #VECTOR_BITS_PROPERTY}).
  */
 public abstract class KernelOps {
-    /** Row widths are padded to a multiple of this (one 256-bit vector of floats). */
+    /**
+     * Row widths are padded to a multiple of this (one 256-bit vector of floats), whatever the
+     * vector width: layouts, and so the order of every sum, do not depend on the CPU.
+     */
     public static final int LANES = 8;
 
     /** System property that turns the vector path off ({@code -Dvae.kernel.vector=false}). */
     public static final String VECTOR_PROPERTY = "vae.kernel.vector";
+
+    /**
+     * System property choosing the vector width in bits: 128, 256 (the default) or 512, never
+     * more than the CPU's preferred width. Results are bit-identical for every width (tested).
+     */
+    public static final String VECTOR_BITS_PROPERTY = "vae.kernel.vector.bits";
 
     /** {@code n} rounded up to a multiple of {@link #LANES}. */
     public static int padded(int n) {
@@ -54,6 +64,11 @@ public abstract class KernelOps {
 
     /** Whether this implementation uses the Vector API. */
     public abstract boolean vectorised();
+
+    /** Floats per vector (1 for the scalar implementation). */
+    public int vectorLanes() {
+        return 1;
+    }
 
     /**
      * {@code c[i, j] = init(i, j)}, then {@code c[i, j] = fma(a(i, p), b[p, j], c[i, j])} for p =
@@ -216,6 +231,34 @@ public abstract class KernelOps {
             int width,
             float[] out,
             int outOff);
+
+    /**
+     * Gaussian log-densities of one row {@code x} (its first {@code width} entries) under each of
+     * {@code rows} rows of means and sigmas (rows of stride {@code width}): with {@code r = (x[j] -
+     * mu[i, j]) * (1 / sigma[i, j])}, {@code out[i, j] = -0.5 * (r * r) - (logSigma[i, j] + c)}.
+     */
+    public abstract void gaussianLogDensity(
+            float[] x,
+            float[] mu,
+            float[] sigma,
+            float[] logSigma,
+            float c,
+            int rows,
+            int width,
+            float[] out);
+
+    /**
+     * As {@link #gaussianLogDensity} with one sigma per column: {@code r = (x[j] - mu[i, j]) *
+     * invSigma[j]} and {@code out[i, j] = -0.5 * (r * r) - logNorm[j]}.
+     */
+    public abstract void gaussianLogDensityShared(
+            float[] x,
+            float[] mu,
+            float[] invSigma,
+            float[] logNorm,
+            int rows,
+            int width,
+            float[] out);
 
     /** {@code out = log(v)} over {@code n} elements (positive normal values); may be in place. */
     public abstract void log(float[] v, int off, int n, float[] out, int outOff);

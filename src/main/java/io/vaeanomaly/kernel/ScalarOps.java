@@ -6,7 +6,8 @@ import io.vaeanomaly.model.Activation;
  * {@link KernelOps} in plain Java. This is the specification the vector implementation follows
  * operation by operation: every element sees the same sequence of correctly rounded operations
  * ({@link Math#fma} where the vector code uses a fused multiply-add), so both give bit-identical
- * results.
+ * results. {@link VectorOps} also calls it for the columns or elements beyond its last whole
+ * vector (the {@code ...From} methods take the first column to compute).
  */
 final class ScalarOps extends KernelOps {
     static final ScalarOps INSTANCE = new ScalarOps();
@@ -174,12 +175,26 @@ final class ScalarOps extends KernelOps {
             int width,
             float[] dst,
             int dstOff) {
-        for (int j = 0; j < width; j++) {
+        klColumnSumsFrom(0, mu, sigma, logSigma, off, rows, width, dst, dstOff);
+    }
+
+    /** {@link #klColumnSums} for columns {@code j0 .. width-1} only. */
+    void klColumnSumsFrom(
+            int j0,
+            float[] mu,
+            float[] sigma,
+            float[] logSigma,
+            int off,
+            int rows,
+            int width,
+            float[] dst,
+            int dstOff) {
+        for (int j = j0; j < width; j++) {
             dst[dstOff + j] = 0f;
         }
         for (int r = 0; r < rows; r++) {
             int o = off + r * width;
-            for (int j = 0; j < width; j++) {
+            for (int j = j0; j < width; j++) {
                 float m = mu[o + j];
                 float s = sigma[o + j];
                 float t = Math.fma(m, m, Math.fma(s, s, -1f));
@@ -203,7 +218,27 @@ final class ScalarOps extends KernelOps {
             float[] r2Sums,
             float[] dSigmaSums,
             int sumOff) {
-        for (int j = 0; j < width; j++) {
+        gaussianOutputSharedFrom(0, x, mu, off, rows, width, invSigma, negInvB, invB, dMu, dOff,
+                r2Sums, dSigmaSums, sumOff);
+    }
+
+    /** {@link #gaussianOutputShared} for columns {@code j0 .. width-1} only. */
+    void gaussianOutputSharedFrom(
+            int j0,
+            float[] x,
+            float[] mu,
+            int off,
+            int rows,
+            int width,
+            float[] invSigma,
+            float negInvB,
+            float invB,
+            float[] dMu,
+            int dOff,
+            float[] r2Sums,
+            float[] dSigmaSums,
+            int sumOff) {
+        for (int j = j0; j < width; j++) {
             r2Sums[sumOff + j] = 0f;
             if (dSigmaSums != null) {
                 dSigmaSums[sumOff + j] = 0f;
@@ -212,7 +247,7 @@ final class ScalarOps extends KernelOps {
         for (int row = 0; row < rows; row++) {
             int o = off + row * width;
             int od = dOff + row * width;
-            for (int j = 0; j < width; j++) {
+            for (int j = j0; j < width; j++) {
                 float inv = invSigma[j];
                 float r = (x[o + j] - mu[o + j]) * inv;
                 dMu[od + j] = (r * inv) * negInvB;
@@ -242,13 +277,35 @@ final class ScalarOps extends KernelOps {
             int dOff,
             float[] r2Sums,
             int sumOff) {
-        for (int j = 0; j < width; j++) {
+        gaussianOutputPerRowFrom(0, x, mu, sigma, gate, off, rows, width, mask, negInvB, invB,
+                dMu, dSigmaPre, dOff, r2Sums, sumOff);
+    }
+
+    /** {@link #gaussianOutputPerRow} for columns {@code j0 .. width-1} only. */
+    void gaussianOutputPerRowFrom(
+            int j0,
+            float[] x,
+            float[] mu,
+            float[] sigma,
+            float[] gate,
+            int off,
+            int rows,
+            int width,
+            float[] mask,
+            float negInvB,
+            float invB,
+            float[] dMu,
+            float[] dSigmaPre,
+            int dOff,
+            float[] r2Sums,
+            int sumOff) {
+        for (int j = j0; j < width; j++) {
             r2Sums[sumOff + j] = 0f;
         }
         for (int row = 0; row < rows; row++) {
             int o = off + row * width;
             int od = dOff + row * width;
-            for (int j = 0; j < width; j++) {
+            for (int j = j0; j < width; j++) {
                 float s = sigma[o + j];
                 float inv = 1f / s;
                 float r = (x[o + j] - mu[o + j]) * inv;
@@ -274,10 +331,29 @@ final class ScalarOps extends KernelOps {
             int width,
             float[] dMu,
             float[] dSigmaPre) {
+        latentGradientFrom(0, mu, sigma, gate, eps, off, dZ, dOff, klScale, rows, width, dMu,
+                dSigmaPre);
+    }
+
+    /** {@link #latentGradient} for columns {@code j0 .. width-1} only. */
+    void latentGradientFrom(
+            int j0,
+            float[] mu,
+            float[] sigma,
+            float[] gate,
+            float[] eps,
+            int off,
+            float[] dZ,
+            int dOff,
+            float[] klScale,
+            int rows,
+            int width,
+            float[] dMu,
+            float[] dSigmaPre) {
         for (int row = 0; row < rows; row++) {
             int o = off + row * width;
             int od = dOff + row * width;
-            for (int j = 0; j < width; j++) {
+            for (int j = j0; j < width; j++) {
                 float scale = klScale[j];
                 float dz = dZ[od + j];
                 float s = sigma[o + j];
@@ -299,13 +375,93 @@ final class ScalarOps extends KernelOps {
             int width,
             float[] out,
             int outOff) {
+        residualSquaresFrom(0, x, mu, sigma, invSigma, off, rows, width, out, outOff);
+    }
+
+    /** {@link #residualSquares} for columns {@code j0 .. width-1} only. */
+    void residualSquaresFrom(
+            int j0,
+            float[] x,
+            float[] mu,
+            float[] sigma,
+            float[] invSigma,
+            int off,
+            int rows,
+            int width,
+            float[] out,
+            int outOff) {
         for (int row = 0; row < rows; row++) {
             int o = off + row * width;
             int oo = outOff + row * width;
-            for (int j = 0; j < width; j++) {
+            for (int j = j0; j < width; j++) {
                 float inv = sigma != null ? 1f / sigma[o + j] : invSigma[j];
                 float r = (x[o + j] - mu[o + j]) * inv;
                 out[oo + j] = r * r;
+            }
+        }
+    }
+
+    @Override
+    public void gaussianLogDensity(
+            float[] x,
+            float[] mu,
+            float[] sigma,
+            float[] logSigma,
+            float c,
+            int rows,
+            int width,
+            float[] out) {
+        gaussianLogDensityFrom(0, x, mu, sigma, logSigma, c, rows, width, out);
+    }
+
+    /** {@link #gaussianLogDensity} for columns {@code j0 .. width-1} only. */
+    void gaussianLogDensityFrom(
+            int j0,
+            float[] x,
+            float[] mu,
+            float[] sigma,
+            float[] logSigma,
+            float c,
+            int rows,
+            int width,
+            float[] out) {
+        for (int row = 0; row < rows; row++) {
+            int o = row * width;
+            for (int j = j0; j < width; j++) {
+                float inv = 1f / sigma[o + j];
+                float r = (x[j] - mu[o + j]) * inv;
+                out[o + j] = -0.5f * (r * r) - (logSigma[o + j] + c);
+            }
+        }
+    }
+
+    @Override
+    public void gaussianLogDensityShared(
+            float[] x,
+            float[] mu,
+            float[] invSigma,
+            float[] logNorm,
+            int rows,
+            int width,
+            float[] out) {
+        gaussianLogDensitySharedFrom(0, x, mu, invSigma, logNorm, rows, width, out);
+    }
+
+    /** {@link #gaussianLogDensityShared} for columns {@code j0 .. width-1} only. */
+    void gaussianLogDensitySharedFrom(
+            int j0,
+            float[] x,
+            float[] mu,
+            float[] invSigma,
+            float[] logNorm,
+            int rows,
+            int width,
+            float[] out) {
+        for (int row = 0; row < rows; row++) {
+            int o = row * width;
+            for (int j = j0; j < width; j++) {
+                float r = (x[j] - mu[o + j]) * invSigma[j];
+                out[o + j] = -0.5f * (r * r) - logNorm[j];
             }
         }
     }

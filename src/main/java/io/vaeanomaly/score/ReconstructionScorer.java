@@ -11,10 +11,9 @@ import io.vaeanomaly.model.VaeConfig;
  *
  * <p>The forward pass runs in {@link ScoringNetwork}, a float snapshot of the trained model with a
  * fixed per-element summation order (see there for why not ND4J): the encoder on the event, then
- * the decoder on the L samples as one tile. The squared standardised residuals and a
- * heteroscedastic decoder's log sigma come out of the float kernel (no {@code Math.log} per
- * element); the per-feature log-densities are assembled, and the log-sum-exp over samples and the
- * attribution computed, in double precision.
+ * the decoder on the L samples as one tile. The per-feature log-densities come out of the float
+ * kernel (no {@code Math.log} per element); each sample's sum over features, the log-sum-exp over
+ * samples and the attribution are computed in double precision from them.
  *
  * <p>Noise for an event is seeded from the event's own values and the scorer seed, never from a
  * shared stream: the same event and model give the same score whatever else is in the batch.
@@ -27,8 +26,6 @@ import io.vaeanomaly.model.VaeConfig;
  * <p>Not thread-safe (reuses buffers); use one per thread.
  */
 public final class ReconstructionScorer {
-    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
     private final Vae vae;
     private final int samples;
     private final ScoreMode mode;
@@ -38,11 +35,9 @@ public final class ReconstructionScorer {
     private final int k;
     private final ScoringNetwork net;
     private final ScoringNetwork.Tile tile;
-    private final double[] logSigmaPlusHalfLog2Pi;
     private final float[] muZ;
     private final float[] sigmaZ;
     private final float[] z;
-    private final double[] perSample;
     private final double[] sampleTotals;
     private final double[] weights;
 
@@ -77,15 +72,8 @@ public final class ReconstructionScorer {
         muZ = new float[k];
         sigmaZ = new float[k];
         z = new float[samples * k];
-        perSample = new double[samples * d];
         sampleTotals = new double[samples];
         weights = new double[samples];
-        logSigmaPlusHalfLog2Pi = new double[d];
-        if (net.sharedSigma != null) {
-            for (int j = 0; j < d; j++) {
-                logSigmaPlusHalfLog2Pi[j] = Math.log(net.sharedSigma[j]) + HALF_LOG_2PI;
-            }
-        }
     }
 
     public int samples() {
@@ -127,39 +115,53 @@ public final class ReconstructionScorer {
             }
         }
         net.decode(z, l, tile);
-        net.residuals(x, l, tile);
-        float[] r2 = tile.residualSquares;
+        net.logDensities(x, l, tile);
+        float[] logDensity = tile.logDensity;
         int stride = net.stride();
-        if (net.heteroscedastic()) {
-            float[] logSigma = tile.logSigma;
-            for (int s = 0; s < l; s++) {
-                int g = s * stride;
-                int base = s * d;
-                for (int j = 0; j < d; j++) {
-                    perSample[base + j] = -0.5 * r2[g + j] - (logSigma[g + j] + HALF_LOG_2PI);
-                }
-            }
-        } else {
-            for (int s = 0; s < l; s++) {
-                int g = s * stride;
-                int base = s * d;
-                for (int j = 0; j < d; j++) {
-                    perSample[base + j] = -0.5 * r2[g + j] - logSigmaPlusHalfLog2Pi[j];
-                }
-            }
-        }
-        for (int s = 0; s < l; s++) {
-            double tot = 0;
-            int base = s * d;
-            for (int j = 0; j < d; j++) {
-                tot += perSample[base + j];
-            }
-            sampleTotals[s] = tot;
-        }
-        return combine(perSample, sampleTotals);
+        double[] totals = sampleTotals;
+        sampleTotals(logDensity, stride, totals);
+        return combine(logDensity, stride, totals);
     }
 
-    private Score combine(double[] perSample, double[] totals) {
+    /**
+     * Each sample's total over features, in double, adding the features in order; four samples at
+     * a time, so that four independent sums share the adder instead of one long chain.
+     */
+    private void sampleTotals(float[] logDensity, int stride, double[] totals) {
+        int l = samples;
+        int s = 0;
+        for (; s + 3 < l; s += 4) {
+            double t0 = 0;
+            double t1 = 0;
+            double t2 = 0;
+            double t3 = 0;
+            int g = s * stride;
+            for (int j = 0; j < d; j++, g++) {
+                t0 += logDensity[g];
+                t1 += logDensity[g + stride];
+                t2 += logDensity[g + 2 * stride];
+                t3 += logDensity[g + 3 * stride];
+            }
+            totals[s] = t0;
+            totals[s + 1] = t1;
+            totals[s + 2] = t2;
+            totals[s + 3] = t3;
+        }
+        for (; s < l; s++) {
+            double t = 0;
+            for (int j = 0, g = s * stride; j < d; j++, g++) {
+                t += logDensity[g];
+            }
+            totals[s] = t;
+        }
+    }
+
+    Score combineForProfile(float[] perSample, int stride, double[] totals) {
+        sampleTotals(perSample, stride, totals);
+        return combine(perSample, stride, totals);
+    }
+
+    private Score combine(float[] perSample, int stride, double[] totals) {
         int l = samples;
         double[] contrib = new double[d];
         double logProb;
@@ -167,8 +169,8 @@ public final class ReconstructionScorer {
             double sum = 0;
             for (int s = 0; s < l; s++) {
                 sum += totals[s];
-                for (int j = 0; j < d; j++) {
-                    contrib[j] += perSample[s * d + j] / l;
+                for (int j = 0, g = s * stride; j < d; j++, g++) {
+                    contrib[j] += perSample[g] / (double) l;
                 }
             }
             logProb = sum / l;
@@ -188,8 +190,8 @@ public final class ReconstructionScorer {
             for (int s = 0; s < l; s++) {
                 double ws = w[s] / norm;
                 weighted += ws * totals[s];
-                for (int j = 0; j < d; j++) {
-                    contrib[j] += ws * perSample[s * d + j];
+                for (int j = 0, g = s * stride; j < d; j++, g++) {
+                    contrib[j] += ws * perSample[g];
                 }
             }
             double gapShare = (logProb - weighted) / d;

@@ -22,12 +22,13 @@ import java.util.Map;
  *
  * <p>The decoder runs on a tile: the L latent samples of one event go through every layer together
  * (L x k -> L x hidden -> L x d), so each weight is loaded once per tile rather than once per
- * sample. Layer widths are padded to {@link KernelOps#LANES} with zero weights and biases.
+ * sample. Layer widths are padded to {@link KernelOps#LANES} with zero weights and biases. The
+ * encoder's mu and sigma heads are one product (their weights side by side).
  *
- * <p>A heteroscedastic decoder's sigma, log sigma and the squared standardised residuals come out
- * of the same kernels (float polynomial approximations of {@link FloatMath}, no {@code Math.log}
- * per element). Activations use the training kernel's formulas, so scoring sees the model exactly
- * as training computed it, up to float rounding.
+ * <p>A heteroscedastic decoder's sigma and log sigma, and every per-feature log-density, come out
+ * of the same kernels in float (polynomial approximations of {@link FloatMath}, no {@code
+ * Math.log} per element). Activations use the training kernel's formulas, so scoring sees the
+ * model exactly as training computed it, up to float rounding.
  */
 final class ScoringNetwork {
     /** A dense layer: {@code w} is {@code n x m} row-major with {@code m} padded, {@code b} m. */
@@ -40,8 +41,10 @@ final class ScoringNetwork {
     private final int dPad;
     private final int kPad;
     private final Layer[] encoder;
-    private final Layer encoderMu;
-    private final Layer encoderSigma;
+
+    /** mu in columns [0, kPad), sigma's pre-activation in [kPad, 2 kPad). */
+    private final Layer encoderHeads;
+
     private final Layer[] decoder;
     private final Layer decoderMu;
     private final Layer decoderSigma;
@@ -53,6 +56,12 @@ final class ScoringNetwork {
 
     /** 1 / sharedSigma as floats, zero in the padding; null when heteroscedastic. */
     private final float[] sharedInvSigma;
+
+    /** log(sharedSigma) + log(2 pi) / 2 as floats, zero in the padding; null when heteroscedastic. */
+    private final float[] sharedLogNorm;
+
+    /** log(2 pi) / 2, the Gaussian's normalising constant beside log sigma. */
+    static final float HALF_LOG_2PI = (float) (0.5 * Math.log(2 * Math.PI));
 
     ScoringNetwork(Vae vae) {
         this(vae, KernelOps.get());
@@ -76,8 +85,7 @@ final class ScoringNetwork {
             n = enc[i];
             widest = Math.max(widest, encoder[i].m());
         }
-        encoderMu = layer(p, "enc.mu", n, k);
-        encoderSigma = layer(p, "enc.sigma", n, k);
+        encoderHeads = sideBySide(layer(p, "enc.mu", n, k), layer(p, "enc.sigma", n, k));
         int[] dec = config.decoderHidden();
         decoder = new Layer[dec.length];
         n = k;
@@ -91,12 +99,15 @@ final class ScoringNetwork {
             decoderSigma = layer(p, "dec.sigma", n, d);
             sharedSigma = null;
             sharedInvSigma = null;
+            sharedLogNorm = null;
         } else {
             decoderSigma = null;
             sharedSigma = vae.sharedDecoderSigma();
             sharedInvSigma = new float[dPad];
+            sharedLogNorm = new float[dPad];
             for (int j = 0; j < d; j++) {
                 sharedInvSigma[j] = (float) (1.0 / sharedSigma[j]);
+                sharedLogNorm[j] = (float) (Math.log(sharedSigma[j]) + 0.5 * Math.log(2 * Math.PI));
             }
         }
         this.sigmaMin = (float) config.sigmaMin();
@@ -120,13 +131,27 @@ final class ScoringNetwork {
         return new Layer(n, mPad, wf, bf);
     }
 
+    /** Two layers on the same input as one, their (padded) columns side by side. */
+    private static Layer sideBySide(Layer left, Layer right) {
+        int m = left.m() + right.m();
+        float[] w = new float[left.n() * m];
+        for (int i = 0; i < left.n(); i++) {
+            System.arraycopy(left.w(), i * left.m(), w, i * m, left.m());
+            System.arraycopy(right.w(), i * right.m(), w, i * m + left.m(), right.m());
+        }
+        float[] b = new float[m];
+        System.arraycopy(left.b(), 0, b, 0, left.m());
+        System.arraycopy(right.b(), 0, b, left.m(), right.m());
+        return new Layer(left.n(), m, w, b);
+    }
+
     boolean heteroscedastic() {
         return decoderSigma != null;
     }
 
     /**
      * Row stride of the tile's per-feature arrays ({@link Tile#mu}, {@link Tile#sigma}, {@link
-     * Tile#logSigma}, {@link Tile#residualSquares}): feature j of row r is at r * stride + j.
+     * Tile#logSigma}, {@link Tile#logDensity}): feature j of row r is at r * stride + j.
      */
     int stride() {
         return dPad;
@@ -140,9 +165,8 @@ final class ScoringNetwork {
         private final float[] a;
         private final float[] b;
         private final float[] deriv;
-        private final float[] encMu = new float[kPad];
-        private final float[] encSigmaPre = new float[kPad];
-        private final float[] x;
+        private final float[] encHeads = new float[2 * kPad];
+        private final float[] x = new float[dPad];
 
         /** Decoder mean, rows x stride. */
         final float[] mu;
@@ -153,8 +177,8 @@ final class ScoringNetwork {
         /** Heteroscedastic only: log sigma, rows x stride. */
         final float[] logSigma;
 
-        /** ((x - mu) / sigma)^2 after {@link #residuals}, rows x stride. */
-        final float[] residualSquares;
+        /** log p(x_j | z_r) after {@link #logDensities}, rows x stride. */
+        final float[] logDensity;
 
         private final float[] sigmaPre;
         private final float[] gate;
@@ -167,9 +191,8 @@ final class ScoringNetwork {
             b = new float[cap];
             deriv = activation == Activation.SOFTPLUS ? new float[cap] : null;
             int n = rows * dPad;
-            x = new float[n];
             mu = new float[n];
-            residualSquares = new float[n];
+            logDensity = new float[n];
             int s = heteroscedastic() ? n : 0;
             sigma = new float[s];
             logSigma = new float[s];
@@ -189,12 +212,11 @@ final class ScoringNetwork {
         }
         float[] cur = forward(encoder, t.in, d, 1, t);
         int stride = encoder.length == 0 ? d : encoder[encoder.length - 1].m();
-        dense(encoderMu, cur, stride, 1, t.encMu);
-        dense(encoderSigma, cur, stride, 1, t.encSigmaPre);
+        dense(encoderHeads, cur, stride, 1, t.encHeads);
         float floor = (float) VaeConfig.ENCODER_SIGMA_MIN;
         for (int j = 0; j < k; j++) {
-            muOut[j] = t.encMu[j];
-            sigmaOut[j] = FloatMath.softplus(t.encSigmaPre[j]) + floor;
+            muOut[j] = t.encHeads[j];
+            sigmaOut[j] = FloatMath.softplus(t.encHeads[kPad + j]) + floor;
         }
     }
 
@@ -219,26 +241,21 @@ final class ScoringNetwork {
     }
 
     /**
-     * {@link Tile#residualSquares} = ((x - mu) / sigma)^2 for the event {@code x} against each of
-     * the tile's first {@code rows} decoded rows.
+     * {@link Tile#logDensity}: the Gaussian log-density of each feature of the event {@code x}
+     * under each of the tile's first {@code rows} decoded rows, {@code -((x - mu) / sigma)^2 / 2 -
+     * log sigma - log(2 pi) / 2}, in float.
      */
-    void residuals(double[] x, int rows, Tile t) {
+    void logDensities(double[] x, int rows, Tile t) {
         for (int j = 0; j < d; j++) {
             t.x[j] = (float) x[j];
         }
-        for (int r = 1; r < rows; r++) {
-            System.arraycopy(t.x, 0, t.x, r * dPad, dPad);
+        if (decoderSigma != null) {
+            ops.gaussianLogDensity(
+                    t.x, t.mu, t.sigma, t.logSigma, HALF_LOG_2PI, rows, dPad, t.logDensity);
+        } else {
+            ops.gaussianLogDensityShared(
+                    t.x, t.mu, sharedInvSigma, sharedLogNorm, rows, dPad, t.logDensity);
         }
-        ops.residualSquares(
-                t.x,
-                t.mu,
-                decoderSigma != null ? t.sigma : null,
-                sharedInvSigma,
-                0,
-                rows,
-                dPad,
-                t.residualSquares,
-                0);
     }
 
     /**

@@ -106,17 +106,29 @@ class TrainingKernelDeterminismTest {
                             k.setNoise(eps, BATCH);
                             k.step(BATCH, 1.0, 0.1, 1e-4, 10.0);
                         };
-                // Warm up until the JIT has compiled the step (escape analysis included).
-                for (int i = 0; i < 3000; i++) {
+                // Warm up until the JIT has compiled the step (escape analysis included). How
+                // long that takes depends on the machine's load (measured: not done after 3,000
+                // steps at load average 20), so windows of 200 steps are measured until one
+                // allocates nothing, within a bounded number: a step that allocates even one
+                // small object allocates in every window, compiled or not.
+                for (int i = 0; i < 1000; i++) {
                     step.run();
                 }
                 long[] ids = kernelThreadIds();
-                long before = allocated(mx, ids);
-                for (int i = 0; i < 200; i++) {
-                    step.run();
-                }
-                long bytes = allocated(mx, ids) - before;
-                assertThat(bytes).as("bytes allocated by 200 steps on %d threads", threads)
+                List<Long> windows = new ArrayList<>();
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                long bytes;
+                do {
+                    long before = allocated(mx, ids);
+                    for (int i = 0; i < 200; i++) {
+                        step.run();
+                    }
+                    bytes = allocated(mx, ids) - before;
+                    windows.add(bytes);
+                } while (bytes >= 1024 && windows.size() < 50 && System.nanoTime() < deadline);
+                assertThat(bytes)
+                        .as("bytes allocated by 200 steps on %d threads, per window: %s",
+                                threads, windows)
                         .isLessThan(1024);
             }
         }

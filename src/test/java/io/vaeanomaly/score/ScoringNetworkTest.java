@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The float scoring kernel against the model's ND4J forward pass in double precision (the
  * reference), for every decoder-variance mode and activation: encoder mu and sigma, decoder mu and
- * sigma (and log sigma, 1/sigma) on a tile of latent samples.
+ * sigma (and log sigma) and the per-feature log-densities on a tile of latent samples.
  */
 class ScoringNetworkTest {
     private static final int D = 11;
@@ -109,7 +109,7 @@ class ScoringNetworkTest {
         for (int j = 0; j < D; j++) {
             event[j] = rnd.nextGaussian();
         }
-        net.residuals(event, ROWS, tile);
+        net.logDensities(event, ROWS, tile);
         Vae.DecoderPass dec = vae.decode(Nd4j.create(zd));
         INDArray sigmaX = dec.sigmaX;
         for (int r = 0; r < ROWS; r++) {
@@ -120,9 +120,10 @@ class ScoringNetworkTest {
                         .isCloseTo(m, within(TOL * (1 + Math.abs(m))));
                 double s = sigmaX.rows() == 1 ? sigmaX.getDouble(0, j) : sigmaX.getDouble(r, j);
                 double t = (event[j] - m) / s;
-                assertThat((double) tile.residualSquares[r * net.stride() + j])
-                        .as("%s residual^2[%d][%d]", what, r, j)
-                        .isCloseTo(t * t, within(TOL * (1 + t * t)));
+                double logDensity = -0.5 * t * t - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
+                assertThat((double) tile.logDensity[r * net.stride() + j])
+                        .as("%s log p(x|z)[%d][%d]", what, r, j)
+                        .isCloseTo(logDensity, within(TOL * (1 + Math.abs(logDensity))));
                 if (net.heteroscedastic()) {
                     int g = r * net.stride() + j;
                     assertThat((double) tile.sigma[g])
@@ -184,21 +185,21 @@ class ScoringNetworkTest {
                 x[j] = rnd.nextGaussian();
             }
             net.decode(z, ROWS, tile);
-            net.residuals(x, ROWS, tile);
+            net.logDensities(x, ROWS, tile);
             scalarNet.decode(z, ROWS, scalarTile);
-            scalarNet.residuals(x, ROWS, scalarTile);
+            scalarNet.logDensities(x, ROWS, scalarTile);
             assertThat(tile.mu).as("%s scalar vs vector mu", variance).isEqualTo(scalarTile.mu);
             assertThat(tile.logSigma).isEqualTo(scalarTile.logSigma);
-            assertThat(tile.residualSquares).isEqualTo(scalarTile.residualSquares);
+            assertThat(tile.logDensity).isEqualTo(scalarTile.logDensity);
             int w = net.stride();
             for (int r = 0; r < ROWS; r++) {
                 net.decode(Arrays.copyOfRange(z, r * K, (r + 1) * K), 1, one);
-                net.residuals(x, 1, one);
+                net.logDensities(x, 1, one);
                 assertThat(one.mu)
                         .as("%s row %d alone vs in the tile", variance, r)
                         .isEqualTo(Arrays.copyOfRange(tile.mu, r * w, (r + 1) * w));
-                assertThat(one.residualSquares)
-                        .isEqualTo(Arrays.copyOfRange(tile.residualSquares, r * w, (r + 1) * w));
+                assertThat(one.logDensity)
+                        .isEqualTo(Arrays.copyOfRange(tile.logDensity, r * w, (r + 1) * w));
             }
             float[] mu = new float[K];
             float[] sigma = new float[K];
