@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +80,6 @@ public final class BenchE2eCommand implements Callable<Integer> {
     static final String DEAD_LETTER_TOPIC = "bench-dead-letters";
     static final String MODEL_EVENTS_TOPIC = "bench-model-events";
 
-
     /** Events of the latency phase's first second, left out of its percentiles (transition). */
     static final long SETTLE_MS = 1000;
     /** How long the rate phase goes on after a retraining ended. */
@@ -139,7 +139,8 @@ public final class BenchE2eCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1000 || jitWarmup < 0 || rate < 1 || latencySeconds < 2 || features < 1 || parallelism < 1) {
+        if (events < 1000 || jitWarmup < 0 || rate < 1 || latencySeconds < 2 || features < 1
+                || parallelism < 1) {
             throw new UsageException("--events must be >= 1000, --jit-warmup-events >= 0,"
                     + " --rate >= 1,"
                     + " --latency-seconds >= 2, --features and --parallelism >= 1");
@@ -333,6 +334,18 @@ public final class BenchE2eCommand implements Callable<Integer> {
                     windows.add(w);
                 }
             }
+            // A training too short for the watch to see (under 25 ms, or starved of CPU on a
+            // loaded machine) still has its model event: its interval is the event's.
+            for (OutputRecorder.ModelEvent m : recorder.modelEvents()) {
+                long endMs = m.trainedAtMs();
+                long startMs = endMs - Math.round(m.seconds() * 1000);
+                if (endMs >= rateStartMs && startMs <= rateEndMs
+                        && windows.stream().noneMatch(w -> w.endMs() >= startMs
+                                && w.startMs() <= endMs)) {
+                    windows.add(new TrainingWatch.Window(startMs, endMs));
+                }
+            }
+            windows.sort(Comparator.comparingLong(TrainingWatch.Window::startMs));
             long steadyEnd = windows.isEmpty() ? rateEndMs : windows.get(0).startMs();
             long[] steady = latencies(recorder.between(rateStartMs + SETTLE_MS, steadyEnd));
             long[] during = new long[0];
