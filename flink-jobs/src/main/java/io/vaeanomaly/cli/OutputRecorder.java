@@ -50,6 +50,10 @@ final class OutputRecorder implements AutoCloseable {
     private long[] produced = new long[1 << 16];
     private long[] arrived = new long[1 << 16];
     private int count;
+    /** {@link #countSince}'s progress: its fromMs, records scanned, and those counted. */
+    private long sinceFromMs = Long.MIN_VALUE;
+    private int sinceScanned;
+    private int sinceCount;
 
     OutputRecorder(String bootstrapServers, String scoresTopic, String deadLetterTopic,
             String modelEventsTopic, boolean readCommitted) {
@@ -243,14 +247,22 @@ final class OutputRecorder implements AutoCloseable {
 
     /** Records whose event was produced at or after {@code fromMs}. */
     synchronized int countSince(long fromMs) {
-        int n = 0;
-        for (int i = 0; i < count; i++) {
-            if (produced[i] >= fromMs) {
-                n++;
+        // Polled every 50 ms while a phase runs: counts only the records added since the last
+        // call with the same fromMs, rather than scanning the whole run (and holding the
+        // consumer's lock) each time.
+        if (fromMs != sinceFromMs) {
+            sinceFromMs = fromMs;
+            sinceScanned = 0;
+            sinceCount = 0;
+        }
+        for (; sinceScanned < count; sinceScanned++) {
+            if (produced[sinceScanned] >= fromMs) {
+                sinceCount++;
             }
         }
-        return n;
+        return sinceCount;
     }
+
 
     /** Model events received so far, oldest first. */
     synchronized List<ModelEvent> modelEvents() {
