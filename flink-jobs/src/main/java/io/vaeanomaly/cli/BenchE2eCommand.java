@@ -403,6 +403,11 @@ public final class BenchE2eCommand implements Callable<Integer> {
             if (windows.isEmpty()) {
                 err("bench-e2e: warning: no retraining ran during the fixed-rate phase");
             }
+            if (rate > 0.8 * eventsPerS) {
+                err(String.format(Locale.ROOT, "bench-e2e: warning: --rate %.0f is above 80%%"
+                        + " of the measured throughput (%.0f events/s): the latencies include"
+                        + " queueing; choose a lower --rate", rate, eventsPerS));
+            }
             return s;
         }
 
