@@ -13,17 +13,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Checks, before the job is submitted, that every topic it reads or writes exists. Kafka's
- * clients wait for a missing topic to appear: without this check a misspelt topic means a job
- * that restarts forever, printing nothing useful. A missing topic is a configuration problem
- * ({@link ConfigException}, naming the option); an unreachable cluster is
- * {@link KafkaUnavailableException}.
+ * Checks, before the job is submitted, that every topic it reads or writes exists, and that
+ * every topic it writes accepts the largest record the job lets through. Kafka's clients wait
+ * for a missing topic to appear: without this check a misspelt topic means a job that restarts
+ * forever, printing nothing useful. Likewise a topic whose {@code max.message.bytes} is below
+ * {@code kafka.max-record-bytes} would refuse a record the job's size guard passed, failing the
+ * job on that one record. Both are configuration problems ({@link ConfigException}, naming the
+ * option); an unreachable cluster is {@link KafkaUnavailableException}.
  */
 public final class KafkaTopicCheck {
     private KafkaTopicCheck() {}
@@ -105,9 +112,73 @@ public final class KafkaTopicCheck {
                 }
             }
         }
+        if (problems.isEmpty()) {
+            problems.addAll(recordSizeProblems(kafka, props, timeout));
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    /**
+     * Bytes a single-record batch adds around key and value (batch header, record header,
+     * varints); {@code max.message.bytes} limits the whole batch.
+     */
+    static final int BATCH_OVERHEAD_BYTES = 128;
+
+    /**
+     * The written topics whose {@code max.message.bytes} is below what {@code
+     * kafka.max-record-bytes} lets through. A cluster that does not let us read topic configs
+     * (no DESCRIBE_CONFIGS permission) is not an error: the size guard still bounds records by
+     * the option, and the broker's refusal would name the topic.
+     */
+    private static List<ConfigException.Problem> recordSizeProblems(
+            KafkaOptions kafka, Properties props, Duration timeout) {
+        Map<String, String> written = new LinkedHashMap<>(topics(kafka));
+        written.remove(KafkaOptions.INPUT_TOPIC.key());
+        Map<String, ConfigResource> resources = new LinkedHashMap<>();
+        for (String topic : written.values()) {
+            resources.put(topic, new ConfigResource(ConfigResource.Type.TOPIC, topic));
+        }
+        Map<ConfigResource, Config> configs;
+        try (Admin admin = Admin.create(props)) {
+            configs = admin.describeConfigs(resources.values())
+                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException
+                    || e.getCause() instanceof ClusterAuthorizationException) {
+                return List.of();
+            }
+            throw unavailable(kafka, timeout, e.getCause());
+        } catch (TimeoutException e) {
+            throw unavailable(kafka, timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(kafka, timeout, e);
+        }
+        long needed = (long) kafka.maxRecordBytes() + BATCH_OVERHEAD_BYTES;
+        List<ConfigException.Problem> problems = new ArrayList<>();
+        for (Map.Entry<String, String> t : written.entrySet()) {
+            Config config = configs.get(resources.get(t.getValue()));
+            ConfigEntry limit =
+                    config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (limit == null || limit.value() == null) {
+                continue;
+            }
+            long topicLimit = Long.parseLong(limit.value());
+            if (topicLimit < needed) {
+                problems.add(new ConfigException.Problem(t.getKey(),
+                        "topic \"" + t.getValue() + "\" accepts record batches of at most "
+                                + topicLimit + " bytes (max.message.bytes), but "
+                                + KafkaOptions.MAX_RECORD_BYTES.key() + " lets records of up to "
+                                + kafka.maxRecordBytes() + " bytes through (plus "
+                                + BATCH_OVERHEAD_BYTES + " bytes of batch overhead): set "
+                                + KafkaOptions.MAX_RECORD_BYTES.key() + " to at most "
+                                + Math.max(0, topicLimit - BATCH_OVERHEAD_BYTES)
+                                + " or raise the topic's max.message.bytes"));
+            }
+        }
+        return problems;
     }
 
     private static KafkaUnavailableException unavailable(

@@ -3,6 +3,7 @@ package io.vaeanomaly.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -106,6 +108,29 @@ class RunCommandITCase {
         assertThat(err.toString()).contains("kafka.output-topic: topic \"no-such-topic-"
                 + t.input() + "\" does not exist on " + KAFKA.bootstrapServers());
         assertThat(seconds).as("seconds to fail").isLessThan(30);
+    }
+
+    @Test
+    void anOutputTopicThatRefusesTheLargestRecordIsAStartUpError() {
+        Topics t = topics();
+        // A topic created with a 100 kB limit, below the job's default 1 MB record bound: the
+        // job's size guard would pass a record the broker then refuses.
+        String small = KAFKA.uniqueTopic("small-scores");
+        EmbeddedKafkaBroker.createTopic(KAFKA.admin(), small, 1,
+                Map.of("max.message.bytes", "100000"), Duration.ofSeconds(30));
+        List<String> args = runArgs(t);
+        args.addAll(List.of("--set", "kafka.scores-topic=" + small));
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+
+        int code = cl.execute(args.toArray(new String[0]));
+
+        assertThat(code).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(err.toString())
+                .contains("kafka.scores-topic: topic \"" + small + "\" accepts record batches"
+                        + " of at most 100000 bytes (max.message.bytes)")
+                .contains("set kafka.max-record-bytes to at most 99872");
     }
 
     /** A {@code run} JVM whose temp directory is {@code tmp}. */
