@@ -35,6 +35,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new NabScoreCommand());
         cl.addSubcommand(new NabCommand());
         cl.addSubcommand(new BenchCommand());
+        cl.addSubcommand(new BenchE2eCommand());
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new SoakCommand());

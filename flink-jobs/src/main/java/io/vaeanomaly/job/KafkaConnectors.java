@@ -48,6 +48,16 @@ public final class KafkaConnectors {
     }
 
     /**
+     * The sinks' producer batch size unless {@code kafka.properties} sets {@code batch.size}:
+     * Kafka's 16 KB batch holds about a dozen anomaly records (each embeds its event), so a sink
+     * at tens of thousands of records a second sent a produce request per dozen records; with
+     * 128 KB, linger.ms (5 ms) rather than the batch size closes a batch. Measured in
+     * {@code bench-e2e}: the broker's CPU per event fell by a fifth (half of its system time),
+     * the producers' by almost half.
+     */
+    static final int SINK_BATCH_BYTES = 128 * 1024;
+
+    /**
      * A sink writing records with {@code codec} to {@code topic}, with the Kafka timestamp chosen
      * by {@code kafka.output-timestamp} ({@link OutputTimestamps}): a broker refuses records whose
      * timestamp lies more than {@code log.message.timestamp.after.max.ms} (1 h by default in
@@ -59,6 +69,7 @@ public final class KafkaConnectors {
             JobConfig config, String topic, RecordCodec<T> codec, String name) {
         KafkaOptions k = config.kafka();
         Properties producer = k.clientProperties();
+        producer.putIfAbsent("batch.size", Integer.toString(SINK_BATCH_BYTES));
         boolean exactlyOnce =
                 k.deliveryGuarantee() == KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE;
         if (exactlyOnce) {

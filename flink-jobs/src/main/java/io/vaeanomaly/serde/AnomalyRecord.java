@@ -4,11 +4,13 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * An event's result: written to the scores topic for every event, scored or not
  * ({@link #scored()}), and to the output topic when it is an anomaly ({@link #isAnomaly()}).
- * JSON form: {@link AnomalyRecordJson}, schema {@code schemas/anomaly-record.schema.json}.
+ * JSON form: {@link AnomalyRecordJson}, schema {@code schemas/anomaly-record.schema.json};
+ * between Flink tasks: {@link AnomalyRecordSerializer}.
  *
  * @param key entity key
  * @param eventTimeMs event time, epoch ms
@@ -22,7 +24,10 @@ import java.util.Objects;
  * @param topFeatures the largest contributors, largest first (empty when unscored)
  * @param event the event's original bytes (not copied; do not modify)
  * @param unscored why the event has no score, or {@code null} when it has one
+ * @param eventIsVerbatimJson {@code event} can be embedded in the JSON form as it is
+ *     ({@link Event#originalIsVerbatimJson()}); false means the writer decides by re-reading it
  */
+@TypeInfo(AnomalyRecordSerializer.TypeInfo.class)
 public record AnomalyRecord(
         String key,
         long eventTimeMs,
@@ -34,7 +39,8 @@ public record AnomalyRecord(
         long modelVersion,
         List<FeatureContribution> topFeatures,
         byte[] event,
-        Unscored unscored)
+        Unscored unscored,
+        boolean eventIsVerbatimJson)
         implements Serializable {
 
     /** Version of the JSON layout (2: unscored events, {@code scored}, {@code unscored_reason}). */
@@ -53,6 +59,23 @@ public record AnomalyRecord(
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+    }
+
+    /** A record whose event the writer examines itself ({@code eventIsVerbatimJson} false). */
+    public AnomalyRecord(
+            String key,
+            long eventTimeMs,
+            SourcePosition source,
+            double logProb,
+            double anomalyScore,
+            double thresholdLogProb,
+            boolean isAnomaly,
+            long modelVersion,
+            List<FeatureContribution> topFeatures,
+            byte[] event,
+            Unscored unscored) {
+        this(key, eventTimeMs, source, logProb, anomalyScore, thresholdLogProb, isAnomaly,
+                modelVersion, topFeatures, event, unscored, false);
     }
 
     public AnomalyRecord {
@@ -94,14 +117,14 @@ public record AnomalyRecord(
             List<FeatureContribution> topFeatures) {
         return new AnomalyRecord(event.key(), event.eventTimeMs(), event.source(), logProb,
                 anomalyScore, thresholdLogProb, isAnomaly, modelVersion, topFeatures,
-                event.originalUnsafe(), null);
+                event.originalUnsafe(), null, event.originalIsVerbatimJson());
     }
 
     /** The record of an event forwarded without a score, and why. */
     public static AnomalyRecord unscored(Event event, Unscored why) {
         return new AnomalyRecord(event.key(), event.eventTimeMs(), event.source(), Double.NaN,
                 Double.NaN, Double.NaN, false, 0, List.of(), event.originalUnsafe(),
-                Objects.requireNonNull(why, "why"));
+                Objects.requireNonNull(why, "why"), event.originalIsVerbatimJson());
     }
 
     /** Whether the event was scored ({@link #unscored()} is null). */

@@ -40,7 +40,7 @@ public final class AnomalyRecordJson implements RecordCodec<AnomalyRecord> {
 
     @Override
     public byte[] encode(AnomalyRecord r) {
-        return JsonSupport.write(r.event().length + 384, g -> {
+        return JsonSupport.write((g, out) -> {
             g.writeStartObject();
             JsonSupport.writeSchemaVersion(g, AnomalyRecord.SCHEMA_VERSION);
             g.writeStringField("key", r.key());
@@ -62,7 +62,15 @@ public final class AnomalyRecordJson implements RecordCodec<AnomalyRecord> {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            writeEvent(g, r.event());
+            if (r.eventIsVerbatimJson()) {
+                // Checked by the reader while it parsed the event: valid, compact,
+                // printable-ASCII JSON that can go in as it is, without a second parse.
+                g.writeStringField("event_encoding", "json");
+                g.writeFieldName("event");
+                out.writeRawValue(g, r.event());
+            } else {
+                writeEvent(g, r.event());
+            }
             g.writeEndObject();
         });
     }

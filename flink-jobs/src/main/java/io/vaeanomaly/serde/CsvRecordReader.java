@@ -65,7 +65,8 @@ final class CsvRecordReader implements RecordReader {
                     FieldValues.number(cell(cells, featureColumns[i], "feature"), field), field,
                     maxAbsValue);
         }
-        return new Event(key, time, features, schema, record.position(), record.value(), false);
+        return new Event(key, time, features, schema, record.position(), record.value(), false,
+                false);
     }
 
     private String cell(List<String> cells, int column, String what) throws BadInput {

@@ -110,7 +110,7 @@ public final class DeadLetterRecordJson implements RecordCodec<DeadLetterRecord>
 
     @Override
     public byte[] encode(DeadLetterRecord r) {
-        return JsonSupport.write(r.original().length * 3 + 384, g -> {
+        return JsonSupport.write((g, out) -> {
             g.writeStartObject();
             JsonSupport.writeSchemaVersion(g, DeadLetterRecord.SCHEMA_VERSION);
             g.writeStringField("error_type", r.errorType());

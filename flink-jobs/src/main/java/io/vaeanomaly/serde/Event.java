@@ -3,12 +3,18 @@ package io.vaeanomaly.serde;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A parsed event: key, event time, feature vector, where it came from, and its original bytes
  * (kept so that anomaly records can embed the event as it was received). Immutable: accessors of
  * the arrays return copies; {@link #feature(int)} and {@link #copyFeaturesTo} avoid the copy.
+ *
+ * <p>Flink serialises it with {@link EventSerializer} (through {@link TypeInfo}, wherever
+ * {@code TypeInformation.of(Event.class)} is asked for): the feature names travel as a schema
+ * id, shared by all events of the schema.
  */
+@TypeInfo(EventSerializer.TypeInfo.class)
 public final class Event implements ParseResult, Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -18,6 +24,13 @@ public final class Event implements ParseResult, Serializable {
     private final FeatureSchema schema;
     private final SourcePosition source;
     private final byte[] original;
+    /**
+     * Whether {@link #original} is a JSON object that an output record may embed byte for byte
+     * (see {@link #originalIsVerbatimJson()}). Transient: the Kryo form of events, which
+     * savepoints of earlier versions hold, has no such field; restored events take the
+     * re-encoding path.
+     */
+    private final transient boolean verbatimJson;
 
     /**
      * @param key entity key (never null; {@code ""} when the source had none)
@@ -34,10 +47,16 @@ public final class Event implements ParseResult, Serializable {
             FeatureSchema schema,
             SourcePosition source,
             byte[] original) {
-        this(key, eventTimeMs, features.clone(), schema, source, original.clone(), true);
+        this(key, eventTimeMs, features.clone(), schema, source, original.clone(), false, true);
     }
 
-    /** Takes ownership of the arrays; for the parser, which allocates them fresh. */
+    /**
+     * Takes ownership of the arrays; for the readers and the serializer, which allocate them
+     * fresh.
+     *
+     * @param verbatimJson {@code original} is a compact, printable-ASCII JSON object with
+     *     unique keys and standard numbers only, which the reader checked while parsing it
+     */
     Event(
             String key,
             long eventTimeMs,
@@ -45,6 +64,7 @@ public final class Event implements ParseResult, Serializable {
             FeatureSchema schema,
             SourcePosition source,
             byte[] original,
+            boolean verbatimJson,
             boolean validate) {
         this.key = Objects.requireNonNull(key, "key");
         this.eventTimeMs = eventTimeMs;
@@ -52,6 +72,7 @@ public final class Event implements ParseResult, Serializable {
         this.schema = Objects.requireNonNull(schema, "schema");
         this.source = Objects.requireNonNull(source, "source");
         this.original = Objects.requireNonNull(original, "original");
+        this.verbatimJson = verbatimJson;
         if (validate) {
             if (features.length != schema.dimension()) {
                 throw new IllegalArgumentException(
@@ -114,6 +135,22 @@ public final class Event implements ParseResult, Serializable {
     /** The original bytes without copying, for the record writers in this package. */
     byte[] originalUnsafe() {
         return original;
+    }
+
+    /**
+     * Whether the original bytes are a JSON object that output records can embed as they are,
+     * without parsing them again: printable ASCII without line breaks (so an output record stays
+     * one line of valid UTF-8), unique keys, standard JSON numbers (no NaN or Infinity
+     * literals), nothing before its opening or after its closing brace. False when unknown
+     * (e.g. events built outside the JSON reader): writers then re-encode the original.
+     */
+    public boolean originalIsVerbatimJson() {
+        return verbatimJson;
+    }
+
+    /** The features without copying, for the serializer. */
+    double[] featuresUnsafe() {
+        return features;
     }
 
     @Override

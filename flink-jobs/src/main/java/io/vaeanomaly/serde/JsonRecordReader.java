@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * dotted paths into nested objects) or discovered: the leaf paths matching
  * {@code input.feature-pattern}, or with no pattern every numeric leaf; discovered features are
  * fixed, sorted by name, by the first valid record.
+ *
+ * <p>This class defines the rules on a tree of the record ({@link #readTree}); records go
+ * through {@link JsonFastReader} first, one streaming pass that decides the ordinary records
+ * the same way and leaves every other one to the tree.
  */
 final class JsonRecordReader implements RecordReader {
 
@@ -45,6 +49,7 @@ final class JsonRecordReader implements RecordReader {
     private final String[][] featurePaths;
     private final Pattern pattern;
     private final Map<String, Boolean> matches = new HashMap<>();
+    private final JsonFastReader fast;
     private FeatureSchema schema;
 
     JsonRecordReader(InputOptions options, FeatureSchema fixedSchema) {
@@ -64,6 +69,10 @@ final class JsonRecordReader implements RecordReader {
             featurePaths = null;
             schema = fixedSchema;
         }
+        this.fast = new JsonFastReader(options.keyField(), options.eventTimeField(),
+                featurePaths == null ? null : options.featureFields(),
+                pattern == null ? null : this::patternMatches, options.maxAbsValue(),
+                options.acceptNumericStrings());
     }
 
     private static String[] split(String path) {
@@ -77,6 +86,22 @@ final class JsonRecordReader implements RecordReader {
 
     @Override
     public Event read(KafkaRecord record) throws BadInput {
+        Event e = fast.read(record, schema);
+        return e != null ? e : readTree(record);
+    }
+
+    /** The schema in force, or null before a discovering reader's first valid record. */
+    FeatureSchema schemaForTest() {
+        return schema;
+    }
+
+    /** The fast path's answer alone (tests compare it with {@link #readTree}). */
+    Event fastPathForTest(KafkaRecord record) {
+        return fast.read(record, schema);
+    }
+
+    /** Reads the record through a tree of it: the reference the fast path agrees with. */
+    Event readTree(KafkaRecord record) throws BadInput {
         JsonNode root;
         try {
             root = MAPPER.readTree(record.value());
@@ -95,7 +120,7 @@ final class JsonRecordReader implements RecordReader {
         long time = eventTime(root, record);
         if (featurePaths != null) {
             return new Event(key, time, named(root), schema, record.position(), record.value(),
-                    false);
+                    false, false);
         }
         return discovered(root, key, time, record);
     }
@@ -163,7 +188,7 @@ final class JsonRecordReader implements RecordReader {
         collect(root, null, paths, nodes);
         if (schema != null) {
             return new Event(key, time, against(schema, paths, nodes), schema, record.position(),
-                    record.value(), false);
+                    record.value(), false, false);
         }
         // First valid record: it fixes the set and order (sorted by name) of the features.
         if (paths.isEmpty()) {
@@ -191,7 +216,8 @@ final class JsonRecordReader implements RecordReader {
         }
         FeatureSchema fixed = new FeatureSchema(names);
         schema = fixed;
-        return new Event(key, time, values, fixed, record.position(), record.value(), false);
+        return new Event(key, time, values, fixed, record.position(), record.value(), false,
+                false);
     }
 
     /** Maps discovered fields onto the fixed schema; any difference in the set is fatal. */
@@ -249,9 +275,11 @@ final class JsonRecordReader implements RecordReader {
     }
 
     private boolean selected(String path, JsonNode v) {
-        if (pattern == null) {
-            return v.isNumber();
-        }
+        return pattern == null ? v.isNumber() : patternMatches(path);
+    }
+
+    /** Whether {@code input.feature-pattern} matches the whole path (cached per path). */
+    private boolean patternMatches(String path) {
         Boolean m = matches.get(path);
         if (m == null) {
             m = pattern.matcher(path).matches();

@@ -27,7 +27,7 @@ public final class ModelEventRecordJson implements RecordCodec<ModelEventRecord>
 
     @Override
     public byte[] encode(ModelEventRecord r) {
-        return JsonSupport.write(512, g -> {
+        return JsonSupport.write((g, out) -> {
             g.writeStartObject();
             JsonSupport.writeSchemaVersion(g, ModelEventRecord.SCHEMA_VERSION);
             g.writeStringField("key", r.key());

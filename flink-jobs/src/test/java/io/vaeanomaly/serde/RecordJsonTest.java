@@ -107,6 +107,35 @@ class RecordJsonTest {
     }
 
     @Test
+    void everyDoubleReadsBackExactly() throws IOException {
+        // The writers format doubles with Jackson's fast writer, not Double.toString: random
+        // bit patterns, subnormals and the extremes all read back as the same double.
+        java.util.Random random = new java.util.Random(7);
+        Event e = jsonEvent();
+        for (int i = 0; i < 5000; i++) {
+            double v = switch (i) {
+                case 0 -> -Double.MAX_VALUE;
+                case 1 -> -Double.MIN_VALUE;
+                case 2 -> -Double.MIN_NORMAL;
+                case 3 -> -0.0;
+                case 4 -> -1e23;
+                default -> -Math.abs(Double.longBitsToDouble(random.nextLong()));
+            };
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            double c = Math.abs(v);
+            AnomalyRecord r = AnomalyRecord.of(e, v, 0.5, v, false, 1,
+                    List.of(new FeatureContribution("cpu", c)));
+            AnomalyRecord back =
+                    AnomalyRecordJson.INSTANCE.decode(AnomalyRecordJson.INSTANCE.encode(r));
+            assertThat(back.logProb()).isEqualTo(v);
+            assertThat(back.thresholdLogProb()).isEqualTo(v);
+            assertThat(back.topFeatures().get(0).contribution()).isEqualTo(c);
+        }
+    }
+
+    @Test
     void csvAndBinaryEventsAreEmbeddedAsTextAndBase64() throws IOException {
         EventParser csv = new EventParser(input("format=csv", "csv-columns=[k, x]",
                 "key-field=k"));
