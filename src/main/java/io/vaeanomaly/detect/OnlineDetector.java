@@ -1,11 +1,7 @@
 package io.vaeanomaly.detect;
 
 import io.vaeanomaly.feature.Shingler;
-import io.vaeanomaly.persist.ModelFile;
 import io.vaeanomaly.train.TrainingListener;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +47,15 @@ public final class OnlineDetector {
      *     the caller runs tasks from {@link #pollTrainingTask}
      */
     public OnlineDetector(DetectorSettings settings, boolean synchronous) {
-        this(settings, synchronous, synchronous ? () -> 0L : System::currentTimeMillis);
+        this(settings, synchronous, defaultClock(synchronous));
+    }
+
+    /**
+     * The clock of the one-argument forms: 0 when synchronous, so that reproducible runs stay
+     * bit-identical, and the wall clock otherwise.
+     */
+    public static LongSupplier defaultClock(boolean synchronous) {
+        return synchronous ? () -> 0L : System::currentTimeMillis;
     }
 
     /**
@@ -311,71 +315,63 @@ public final class OnlineDetector {
         return trainingInFlight;
     }
 
-    /** Writes the whole state (champion, sample, counters, shingle window, feature names). */
-    public void writeTo(DataOutput out) throws IOException {
-        out.writeByte(2);
-        out.writeLong(eventsSeen);
-        out.writeLong(eventsAtLastTraining);
-        out.writeLong(trainings);
-        out.writeBoolean(champion != null);
-        if (champion != null) {
-            byte[] m = ModelFile.toBytes(champion);
-            out.writeInt(m.length);
-            out.write(m);
+    /**
+     * The whole state, for persistence: counters, champion, training sample, shingle window and
+     * the pinned feature names. A training in flight is not part of it: after a restore it starts
+     * again when due; neither is a requested training (the caller's trigger asks again).
+     *
+     * @param eventsSeen events processed
+     * @param eventsAtLastTraining event count when the last training started
+     * @param trainings trainings started
+     * @param champion the champion, or null before the first model
+     * @param sample the training sample
+     * @param shingler the shingle window, or null before the first event (or without shingles)
+     * @param featureNames the pinned names of the events' features, empty when not pinned yet
+     */
+    public record State(long eventsSeen, long eventsAtLastTraining, long trainings,
+            DetectorModel champion, SampleBuffer sample, Shingler shingler,
+            List<String> featureNames) {
+        public State {
+            featureNames = List.copyOf(featureNames);
         }
-        sample.writeTo(out);
-        out.writeBoolean(shingler != null);
-        if (shingler != null) {
-            shingler.writeTo(out);
-        }
-        out.writeInt(featureNames.size());
-        for (String n : featureNames) {
-            out.writeUTF(n);
-        }
+    }
+
+    /** This detector's state (live objects: persist them, do not modify them). */
+    public State state() {
+        return new State(eventsSeen, eventsAtLastTraining, trainings, champion, sample, shingler,
+                featureNames);
     }
 
     /**
-     * Restores a detector written by {@link #writeTo}. A training that was in flight at snapshot
-     * time is not part of the state: it is simply started again when due.
+     * A detector that goes on from {@code state} with {@code settings}.
+     *
+     * @throws IllegalArgumentException if the counters are inconsistent
      */
-    public static OnlineDetector readFrom(DataInput in, DetectorSettings settings, boolean sync)
-            throws IOException {
-        return readFrom(in, settings, sync, sync ? () -> 0L : System::currentTimeMillis);
+    public static OnlineDetector restore(DetectorSettings settings, boolean synchronous,
+            State state) {
+        return restore(settings, synchronous, defaultClock(synchronous), state);
     }
 
-    /** As {@link #readFrom(DataInput, DetectorSettings, boolean)} with the training clock. */
-    public static OnlineDetector readFrom(
-            DataInput in, DetectorSettings settings, boolean sync, LongSupplier clock)
-            throws IOException {
-        int v = in.readByte();
-        if (v != 1 && v != 2) {
-            throw new IOException("unsupported detector state version " + v);
+    /**
+     * As {@link #restore(DetectorSettings, boolean, State)} with the training clock (see the
+     * constructor).
+     */
+    public static OnlineDetector restore(DetectorSettings settings, boolean synchronous,
+            LongSupplier clock, State state) {
+        if (state.eventsSeen() < 0 || state.eventsAtLastTraining() < 0
+                || state.eventsAtLastTraining() > state.eventsSeen() || state.trainings() < 0) {
+            throw new IllegalArgumentException(state.eventsSeen() + " events seen, last"
+                    + " training at " + state.eventsAtLastTraining() + ", " + state.trainings()
+                    + " trainings");
         }
-        OnlineDetector d = new OnlineDetector(settings, sync, clock);
-        d.eventsSeen = in.readLong();
-        d.eventsAtLastTraining = in.readLong();
-        d.trainings = in.readLong();
-        if (in.readBoolean()) {
-            byte[] m = new byte[in.readInt()];
-            in.readFully(m);
-            d.champion = ModelFile.fromBytes(m);
-        }
-        d.sample = SampleBuffer.readFrom(in);
-        if (in.readBoolean()) {
-            d.shingler = io.vaeanomaly.feature.Shingler.readFrom(in);
-        }
-        if (v >= 2) {
-            // Version 1 (before feature names): the names are pinned again by the next event.
-            int n = in.readInt();
-            if (n < 0 || n > 1_000_000) {
-                throw new IOException("implausible feature name count " + n);
-            }
-            List<String> names = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                names.add(in.readUTF());
-            }
-            d.featureNames = List.copyOf(names);
-        }
+        OnlineDetector d = new OnlineDetector(settings, synchronous, clock);
+        d.eventsSeen = state.eventsSeen();
+        d.eventsAtLastTraining = state.eventsAtLastTraining();
+        d.trainings = state.trainings();
+        d.champion = state.champion();
+        d.sample = state.sample();
+        d.shingler = state.shingler();
+        d.featureNames = state.featureNames();
         return d;
     }
 }

@@ -1,8 +1,5 @@
 package io.vaeanomaly.detect;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -89,41 +86,40 @@ public final class SampleBuffer {
         return offered;
     }
 
-    public void writeTo(DataOutput out) throws IOException {
-        out.writeByte(1);
-        out.writeInt(capacity);
-        out.writeUTF(strategy.name());
-        out.writeLong(seed);
-        out.writeLong(offered);
-        out.writeInt(ringPos);
-        out.writeInt(rows.size());
-        int dim = rows.isEmpty() ? 0 : rows.get(0).length;
-        out.writeInt(dim);
-        for (double[] r : rows) {
-            for (double v : r) {
-                out.writeDouble(v);
-            }
-        }
+    /**
+     * The full state, for persistence.
+     *
+     * @param capacity maximum rows
+     * @param strategy reservoir or sliding window
+     * @param seed the reservoir's seed
+     * @param offered rows offered so far
+     * @param ringPos next write position of the sliding window's ring
+     * @param rows the rows held, in storage order (all of one length)
+     */
+    public record State(int capacity, Strategy strategy, long seed, long offered, int ringPos,
+            List<double[]> rows) {}
+
+    /** This buffer's state (the rows by reference: write them out, do not modify them). */
+    public State state() {
+        return new State(capacity, strategy, seed, offered, ringPos, List.copyOf(rows));
     }
 
-    public static SampleBuffer readFrom(DataInput in) throws IOException {
-        int version = in.readByte();
-        if (version != 1) {
-            throw new IOException("unsupported sample buffer version " + version);
+    /**
+     * Rebuilds a buffer from {@link #state()}.
+     *
+     * @throws IllegalArgumentException if the state is inconsistent, naming what
+     */
+    public static SampleBuffer fromState(State s) {
+        SampleBuffer b = new SampleBuffer(s.capacity(), s.strategy(), s.seed());
+        if (s.rows().size() > s.capacity() || s.offered() < s.rows().size()
+                || s.ringPos() < 0 || s.ringPos() >= s.capacity()) {
+            throw new IllegalArgumentException(s.rows().size() + " rows, capacity "
+                    + s.capacity() + ", " + s.offered() + " offered, ring position "
+                    + s.ringPos());
         }
-        SampleBuffer b =
-                new SampleBuffer(in.readInt(), Strategy.valueOf(in.readUTF()), in.readLong());
-        b.offered = in.readLong();
-        b.ringPos = in.readInt();
-        int n = in.readInt();
-        int dim = in.readInt();
-        for (int i = 0; i < n; i++) {
-            double[] r = new double[dim];
-            for (int j = 0; j < dim; j++) {
-                r[j] = in.readDouble();
-            }
-            b.rows.add(r);
-        }
+        b.offered = s.offered();
+        b.ringPos = s.ringPos();
+        b.rows.addAll(s.rows());
         return b;
     }
 }

@@ -1,8 +1,5 @@
 package io.vaeanomaly.feature;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -158,29 +155,6 @@ public final class FrozenNormalizer {
             out[i] = denormalize(rows[i]);
         }
         return out;
-    }
-
-    /** Writes type tag, version, dimension, means and scales. */
-    public void writeTo(DataOutput out) throws IOException {
-        Serial.writeHeader(out, Serial.TAG_FROZEN_NORMALIZER);
-        Serial.writeDoubles(out, mean);
-        Serial.writeDoubles(out, scale);
-    }
-
-    /**
-     * Reads a normaliser written by {@link #writeTo(DataOutput)}.
-     *
-     * @throws IOException on a wrong tag or version, corrupt lengths or values, or end of input
-     */
-    public static FrozenNormalizer readFrom(DataInput in) throws IOException {
-        Serial.readHeader(in, Serial.TAG_FROZEN_NORMALIZER, "FrozenNormalizer");
-        double[] mean = Serial.readDoubles(in, "FrozenNormalizer mean");
-        double[] scale = Serial.readDoubles(in, "FrozenNormalizer scale");
-        try {
-            return of(mean, scale);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("corrupt FrozenNormalizer: " + e.getMessage(), e);
-        }
     }
 
     private void checkLengths(double[] in, double[] out) {

@@ -1,8 +1,5 @@
 package io.vaeanomaly.feature;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -150,43 +147,34 @@ public final class Normalizer {
         return new Normalizer(dimension, count, mean.clone(), m2.clone());
     }
 
-    /** Writes the full state (type tag, version, dimension, count, mean, squared deviations). */
-    public void writeTo(DataOutput out) throws IOException {
-        Serial.writeHeader(out, Serial.TAG_NORMALIZER);
-        out.writeInt(dimension);
-        out.writeLong(count);
-        for (int j = 0; j < dimension; j++) {
-            out.writeDouble(mean[j]);
-        }
-        for (int j = 0; j < dimension; j++) {
-            out.writeDouble(m2[j]);
-        }
+    /**
+     * The full state, for persistence.
+     *
+     * @param count observations seen
+     * @param mean per-feature mean
+     * @param m2 per-feature sum of squared deviations (Welford)
+     */
+    public record State(long count, double[] mean, double[] m2) {}
+
+    /** This normaliser's state (copies). */
+    public State state() {
+        return new State(count, mean.clone(), m2.clone());
     }
 
     /**
-     * Reads a state written by {@link #writeTo(DataOutput)}.
+     * Rebuilds a normaliser from {@link #state()}.
      *
-     * @throws IOException on a wrong type tag, unknown version, corrupt lengths or end of input
+     * @throws IllegalArgumentException on an empty or mismatched dimension or a negative count
      */
-    public static Normalizer readFrom(DataInput in) throws IOException {
-        Serial.readHeader(in, Serial.TAG_NORMALIZER, "Normalizer");
-        int dimension = Serial.readLength(in, "Normalizer dimension");
-        if (dimension < 1) {
-            throw new IOException("corrupt Normalizer: dimension " + dimension);
+    public static Normalizer fromState(State s) {
+        if (s.mean().length < 1 || s.m2().length != s.mean().length) {
+            throw new IllegalArgumentException("dimension " + s.mean().length + " (m2 "
+                    + s.m2().length + ")");
         }
-        long count = in.readLong();
-        if (count < 0) {
-            throw new IOException("corrupt Normalizer: count " + count);
+        if (s.count() < 0) {
+            throw new IllegalArgumentException("count " + s.count());
         }
-        double[] mean = new double[dimension];
-        double[] m2 = new double[dimension];
-        for (int j = 0; j < dimension; j++) {
-            mean[j] = in.readDouble();
-        }
-        for (int j = 0; j < dimension; j++) {
-            m2[j] = in.readDouble();
-        }
-        return new Normalizer(dimension, count, mean, m2);
+        return new Normalizer(s.mean().length, s.count(), s.mean().clone(), s.m2().clone());
     }
 
     private void checkVector(double[] x, String name) {

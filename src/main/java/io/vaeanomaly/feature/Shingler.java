@@ -1,8 +1,5 @@
 package io.vaeanomaly.feature;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +13,7 @@ import java.util.List;
  * length {@code width * inputDim}. With {@code width == 1} it is a copy of the latest input.
  *
  * <p>Values are copied as given (no validation of finiteness: judging values is the caller's job).
- * Mutable and not thread-safe; {@link #writeTo}/{@link #readFrom} let the window survive a
+ * Mutable and not thread-safe; {@link #state()}/{@link #fromState} let the window survive a
  * checkpoint.
  */
 public final class Shingler {
@@ -198,43 +195,35 @@ public final class Shingler {
         return out;
     }
 
-    /** Writes type tag, version, width, inputDim, the number of steps held and those steps. */
-    public void writeTo(DataOutput out) throws IOException {
-        Serial.writeHeader(out, Serial.TAG_SHINGLER);
-        out.writeInt(width);
-        out.writeInt(inputDim);
-        out.writeInt(filled);
-        double[] ordered = new double[filled * inputDim];
-        copyOldestFirst(ordered);
-        for (double v : ordered) {
-            out.writeDouble(v);
-        }
+    /**
+     * The full state, for persistence.
+     *
+     * @param width steps per shingle
+     * @param inputDim values per step
+     * @param held the steps held (at most {@code width}), oldest first, concatenated
+     */
+    public record State(int width, int inputDim, double[] held) {}
+
+    /** This window's state. */
+    public State state() {
+        return new State(width, inputDim, heldOldestFirst());
     }
 
     /**
-     * Reads a window written by {@link #writeTo(DataOutput)}.
+     * Rebuilds a window from {@link #state()}.
      *
-     * @throws IOException on a wrong tag or version, corrupt sizes, or end of input
+     * @throws IllegalArgumentException on sizes that do not fit together
      */
-    public static Shingler readFrom(DataInput in) throws IOException {
-        Serial.readHeader(in, Serial.TAG_SHINGLER, "Shingler");
-        int width = in.readInt();
-        int inputDim = in.readInt();
-        int filled = in.readInt();
-        Shingler s;
-        try {
-            s = new Shingler(width, inputDim);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("corrupt Shingler: " + e.getMessage(), e);
+    public static Shingler fromState(State st) {
+        Shingler s = new Shingler(st.width(), st.inputDim());
+        int filled = st.held().length / st.inputDim();
+        if (st.held().length % st.inputDim() != 0 || filled > st.width()) {
+            throw new IllegalArgumentException(st.held().length + " values held, width "
+                    + st.width() + ", input dimension " + st.inputDim());
         }
-        if (filled < 0 || filled > width) {
-            throw new IOException("corrupt Shingler: " + filled + " steps held, width " + width);
-        }
-        for (int i = 0; i < filled * inputDim; i++) {
-            s.ring[i] = in.readDouble();
-        }
+        System.arraycopy(st.held(), 0, s.ring, 0, st.held().length);
         s.filled = filled;
-        s.head = filled % width;
+        s.head = filled % st.width();
         return s;
     }
 

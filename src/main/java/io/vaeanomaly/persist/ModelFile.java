@@ -15,7 +15,6 @@ import io.vaeanomaly.model.Vae;
 import io.vaeanomaly.model.VaeConfig;
 import io.vaeanomaly.model.VaeParameters;
 import io.vaeanomaly.score.ScoreMode;
-import io.vaeanomaly.threshold.Thresholds;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,8 +41,9 @@ import java.util.zip.CRC32;
  * version    int      {@link #FORMAT_VERSION}
  * length     int      payload length
  * payload             config JSON (architecture + scoring), provenance JSON, feature names
- *                     (JSON array of strings, empty when unknown; since version 2), normaliser,
- *                     parameter tensors (name, length, float64 values), threshold state
+ *                     (JSON array of strings, empty when unknown; since version 2), frozen
+ *                     normaliser ({@link FeatureStateMapper}), parameter tensors (name, length,
+ *                     float64 values), threshold state ({@link ThresholdMapper})
  * crc32      long     of the payload
  * </pre>
  *
@@ -52,11 +52,11 @@ import java.util.zip.CRC32;
  * still read, as models without names; files are always written in the current version.
  */
 public final class ModelFile {
-    /** The version written: 2 added the feature names. */
-    public static final int FORMAT_VERSION = 2;
+    /** The version written ({@link StateType#MODEL}): 2 added the feature names. */
+    public static final int FORMAT_VERSION = StateType.MODEL.currentVersion();
 
     /** The oldest version this build reads. */
-    public static final int OLDEST_READABLE_VERSION = 1;
+    public static final int OLDEST_READABLE_VERSION = StateType.MODEL.oldestVersion();
     private static final byte[] MAGIC = "VAEANOM\0".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,7 +70,7 @@ public final class ModelFile {
             writeString(p, JSON.writeValueAsString(configJson(model)));
             writeString(p, JSON.writeValueAsString(model.provenance()));
             writeString(p, JSON.writeValueAsString(model.featureNames()));
-            model.normalizer().writeTo(p);
+            FeatureStateMapper.write(model.normalizer(), p);
             LinkedHashMap<String, double[]> params = model.vae().parameters().toArrays();
             p.writeInt(params.size());
             for (Map.Entry<String, double[]> e : params.entrySet()) {
@@ -80,7 +80,7 @@ public final class ModelFile {
                     p.writeDouble(v);
                 }
             }
-            model.threshold().writeTo(p);
+            ThresholdMapper.write(model.threshold(), p);
             p.flush();
             byte[] payload = payloadBytes.toByteArray();
             ByteArrayOutputStream all = new ByteArrayOutputStream(payload.length + 32);
@@ -99,33 +99,37 @@ public final class ModelFile {
         }
     }
 
-    /** Reads a model from bytes produced by {@link #toBytes}. */
+    /**
+     * Reads a model from bytes produced by {@link #toBytes}, in any version this build reads.
+     * Every error names the version once it is known ({@code "model file v2: truncated"}); no
+     * model is returned unless all of it was read and the checksum matched.
+     */
     public static DetectorModel fromBytes(byte[] bytes) {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        int version;
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new ModelFormatException("not a vae-anomaly model file (bad magic bytes)");
             }
-            int version = in.readInt();
-            if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
-                throw new ModelFormatException(
-                        "unsupported model format version "
-                                + version
-                                + " (this build reads versions "
-                                + OLDEST_READABLE_VERSION
-                                + " to "
-                                + FORMAT_VERSION
-                                + ")");
-            }
+            version = in.readInt();
+        } catch (EOFException e) {
+            throw new ModelFormatException("truncated model file (" + bytes.length
+                    + " bytes, shorter than the header)", e);
+        } catch (IOException e) {
+            throw new ModelFormatException("unreadable model file: " + e.getMessage(), e);
+        }
+        if (!StateType.MODEL.reads(version)) {
+            throw new ModelFormatException("unsupported model format version " + version
+                    + " (this build reads " + StateType.MODEL.readableVersions() + ")");
+        }
+        String what = StateType.MODEL.describe(version);
+        try {
             int len = in.readInt();
             if (len < 0 || len > bytes.length) {
-                throw new ModelFormatException(
-                        "truncated model file: header announces "
-                                + len
-                                + " payload bytes, file has "
-                                + bytes.length);
+                throw new ModelFormatException(what + ": truncated: header announces " + len
+                        + " payload bytes, file has " + bytes.length);
             }
             byte[] payload = new byte[len];
             in.readFully(payload);
@@ -133,13 +137,21 @@ public final class ModelFile {
             CRC32 crc = new CRC32();
             crc.update(payload);
             if (crc.getValue() != stored) {
-                throw new ModelFormatException("corrupt model file: checksum mismatch");
+                throw new ModelFormatException(what + ": corrupt: checksum mismatch");
+            }
+            if (in.available() > 0) {
+                throw new ModelFormatException(what + ": corrupt: " + in.available()
+                        + " unexpected bytes after the checksum");
             }
             return readPayload(new DataInputStream(new ByteArrayInputStream(payload)), version);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (StateFormatException e) {
+            throw new ModelFormatException(what + ": corrupt: " + e.getMessage(), e);
         } catch (EOFException e) {
-            throw new ModelFormatException("truncated model file", e);
+            throw new ModelFormatException(what + ": truncated", e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelFormatException("corrupt model file: " + e.getMessage(), e);
+            throw new ModelFormatException(what + ": corrupt: " + e.getMessage(), e);
         }
     }
 
@@ -186,7 +198,7 @@ public final class ModelFile {
                         ScoreMode.valueOf(cfg.path("score_mode").asText()),
                         cfg.path("top_k").asInt(),
                         cfg.path("score_seed").asLong());
-        FrozenNormalizer normalizer = FrozenNormalizer.readFrom(p);
+        FrozenNormalizer normalizer = FeatureStateMapper.readFrozenNormalizer(p);
         int n = p.readInt();
         if (n < 0 || n > 10_000) {
             throw new IOException("implausible parameter tensor count " + n);
@@ -205,7 +217,7 @@ public final class ModelFile {
             values.put(name, v);
         }
         Vae vae = new Vae(config, VaeParameters.fromArrays(config, values));
-        return new DetectorModel(normalizer, vae, Thresholds.readFrom(p), scoring, prov, names);
+        return new DetectorModel(normalizer, vae, ThresholdMapper.read(p), scoring, prov, names);
     }
 
     private static List<String> featureNames(String json) throws IOException {

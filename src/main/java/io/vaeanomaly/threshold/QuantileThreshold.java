@@ -1,8 +1,5 @@
 package io.vaeanomaly.threshold;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 
 /**
  * A fixed threshold at a low quantile of log-probabilities of held-out normal data: with
@@ -57,20 +54,6 @@ public record QuantileThreshold(double thresholdLogProb, double scoreScale,
     @Override
     public QuantileThreshold copy() {
         return this;
-    }
-
-    @Override
-    public void writeTo(DataOutput out) throws IOException {
-        Thresholds.writeHeader(out, Thresholds.TAG_QUANTILE);
-        out.writeDouble(thresholdLogProb);
-        out.writeDouble(scoreScale);
-        out.writeDouble(lowerTailFraction);
-        out.writeLong(calibrationCount);
-    }
-
-    static QuantileThreshold readBody(DataInput in) throws IOException {
-        return new QuantileThreshold(in.readDouble(), in.readDouble(), in.readDouble(),
-                in.readLong());
     }
 
     private static void checkFraction(double lowerTailFraction) {

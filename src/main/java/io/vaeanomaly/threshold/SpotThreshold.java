@@ -1,8 +1,5 @@
 package io.vaeanomaly.threshold;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -317,60 +314,62 @@ public final class SpotThreshold implements Threshold {
         return c;
     }
 
-    @Override
-    public void writeTo(DataOutput out) throws IOException {
-        Thresholds.writeHeader(out, Thresholds.TAG_SPOT);
-        out.writeDouble(config.risk());
-        out.writeDouble(config.initialLevel());
-        out.writeInt(config.maxPeaks());
-        out.writeInt(config.minPeaksForGpd());
-        out.writeDouble(initialLoss);
-        out.writeDouble(scoreScale);
-        out.writeLong(learned);
-        out.writeLong(peakCount);
-        out.writeInt(peaksSinceFit);
-        out.writeDouble(shape);
-        out.writeDouble(sigma);
-        out.writeDouble(thresholdLoss);
-        out.writeInt(peakSize);
-        for (double y : ordered(peaks)) {
-            out.writeDouble(y);
-        }
-        for (double c : ordered(truncations)) {
-            out.writeDouble(c);
-        }
+    /**
+     * The full state, for persistence: everything {@link #fromState} needs to rebuild an equal
+     * threshold. Buffered peaks and their truncations are oldest first.
+     *
+     * @param config settings
+     * @param initialLoss initial level t in loss space
+     * @param scoreScale logistic scale of the anomaly score
+     * @param learned n, values learned from
+     * @param peakCount N_t, all-time peaks
+     * @param peaksSinceFit peaks added since the last GPD fit
+     * @param shape GPD shape
+     * @param sigma GPD scale
+     * @param thresholdLoss z_q in loss space
+     * @param peaks buffered excesses, oldest first
+     * @param truncations the excess limit of each buffered peak when it arrived
+     */
+    public record State(Config config, double initialLoss, double scoreScale, long learned,
+            long peakCount, int peaksSinceFit, double shape, double sigma, double thresholdLoss,
+            double[] peaks, double[] truncations) {}
+
+    /** This threshold's state. */
+    public State state() {
+        return new State(config, initialLoss, scoreScale, learned, peakCount, peaksSinceFit,
+                shape, sigma, thresholdLoss, ordered(peaks), ordered(truncations));
     }
 
-    static SpotThreshold readBody(DataInput in) throws IOException {
-        Config config = new Config(in.readDouble(), in.readDouble(), in.readInt(), in.readInt());
-        double initialLoss = in.readDouble();
-        double scoreScale = in.readDouble();
-        if (!Double.isFinite(initialLoss)) {
-            throw new IOException("corrupt SpotThreshold: initial level " + initialLoss);
+    /**
+     * Rebuilds a threshold from {@link #state()}.
+     *
+     * @throws IllegalArgumentException if the state is inconsistent (counts, sizes, non-finite
+     *     levels), naming what
+     */
+    public static SpotThreshold fromState(State st) {
+        if (!Double.isFinite(st.initialLoss())) {
+            throw new IllegalArgumentException("initial level " + st.initialLoss());
         }
-        Calibration.checkScale(scoreScale);
-        SpotThreshold s = new SpotThreshold(config, initialLoss, scoreScale);
-        s.learned = in.readLong();
-        s.peakCount = in.readLong();
-        s.peaksSinceFit = in.readInt();
-        s.shape = in.readDouble();
-        s.sigma = in.readDouble();
-        s.thresholdLoss = in.readDouble();
-        int size = in.readInt();
-        if (size < 0 || size > config.maxPeaks() || s.peakCount < size || s.learned < s.peakCount
-                || s.peaksSinceFit < 0 || !Double.isFinite(s.thresholdLoss)) {
-            throw new IOException("corrupt SpotThreshold: " + size + " buffered peaks, "
-                    + s.peakCount + " peaks, " + s.learned + " learned, threshold "
-                    + s.thresholdLoss);
+        Calibration.checkScale(st.scoreScale());
+        int size = st.peaks().length;
+        if (size > st.config().maxPeaks() || st.truncations().length != size
+                || st.peakCount() < size || st.learned() < st.peakCount()
+                || st.peaksSinceFit() < 0 || !Double.isFinite(st.thresholdLoss())) {
+            throw new IllegalArgumentException(size + " buffered peaks (" + st.truncations()
+                    .length + " truncations), " + st.peakCount() + " peaks, " + st.learned()
+                    + " learned, threshold " + st.thresholdLoss());
         }
-        for (int k = 0; k < size; k++) {
-            s.peaks[k] = in.readDouble();
-        }
-        for (int k = 0; k < size; k++) {
-            s.truncations[k] = in.readDouble();
-        }
+        SpotThreshold s = new SpotThreshold(st.config(), st.initialLoss(), st.scoreScale());
+        s.learned = st.learned();
+        s.peakCount = st.peakCount();
+        s.peaksSinceFit = st.peaksSinceFit();
+        s.shape = st.shape();
+        s.sigma = st.sigma();
+        s.thresholdLoss = st.thresholdLoss();
+        System.arraycopy(st.peaks(), 0, s.peaks, 0, size);
+        System.arraycopy(st.truncations(), 0, s.truncations, 0, size);
         s.peakSize = size;
-        s.peakHead = size % config.maxPeaks();
+        s.peakHead = size % st.config().maxPeaks();
         return s;
     }
 

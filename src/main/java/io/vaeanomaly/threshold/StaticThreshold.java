@@ -1,8 +1,5 @@
 package io.vaeanomaly.threshold;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 
 /**
  * A fixed threshold chosen by the user.
@@ -36,16 +33,5 @@ public record StaticThreshold(double thresholdLogProb, double scoreScale) implem
     @Override
     public StaticThreshold copy() {
         return this;
-    }
-
-    @Override
-    public void writeTo(DataOutput out) throws IOException {
-        Thresholds.writeHeader(out, Thresholds.TAG_STATIC);
-        out.writeDouble(thresholdLogProb);
-        out.writeDouble(scoreScale);
-    }
-
-    static StaticThreshold readBody(DataInput in) throws IOException {
-        return new StaticThreshold(in.readDouble(), in.readDouble());
     }
 }

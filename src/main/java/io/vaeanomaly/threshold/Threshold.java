@@ -1,8 +1,5 @@
 package io.vaeanomaly.threshold;
 
-import java.io.DataOutput;
-import java.io.IOException;
-
 /**
  * Turns a log-probability (higher = more normal, for example a VAE reconstruction log-probability)
  * into an anomaly decision and a score in [0, 1].
@@ -16,8 +13,8 @@ import java.io.IOException;
  * </ul>
  *
  * <p>Implementations are not thread-safe; one instance belongs to one operator. Use
- * {@link #copy()} to hand a snapshot elsewhere and {@link Thresholds#readFrom} to restore one
- * written by {@link #writeTo}.
+ * {@link #copy()} to hand a snapshot elsewhere; {@code io.vaeanomaly.persist.ThresholdMapper}
+ * writes and restores them.
  */
 public interface Threshold {
     /** Decides on one log-probability without learning from it. */
@@ -48,10 +45,4 @@ public interface Threshold {
 
     /** An independent copy (immutable implementations may return {@code this}). */
     Threshold copy();
-
-    /**
-     * Writes a type tag, a format version byte and the full state; {@link Thresholds#readFrom}
-     * reads it back exactly.
-     */
-    void writeTo(DataOutput out) throws IOException;
 }

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vaeanomaly.model.DecoderVariance;
 import io.vaeanomaly.model.VaeConfig;
+import io.vaeanomaly.persist.DetectorStateMapper;
 import io.vaeanomaly.testdata.PpcaData;
 import io.vaeanomaly.train.TrainingRecipe;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -140,11 +137,8 @@ class OnlineDetectorTest {
     void snapshotAndRestoreKeepTheModelVersionAndScores() throws Exception {
         OnlineDetector det = new OnlineDetector(small(), true);
         det.process(SOURCE.sample(400, 1));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        det.writeTo(new DataOutputStream(bytes));
         OnlineDetector back =
-                OnlineDetector.readFrom(
-                        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), small(), true);
+                DetectorStateMapper.fromBytes(DetectorStateMapper.toBytes(det), small(), true);
         assertThat(back.modelVersion()).isEqualTo(det.modelVersion());
         assertThat(back.eventsSeen()).isEqualTo(det.eventsSeen());
         double[][] next = SOURCE.sample(250, 9);
@@ -170,10 +164,8 @@ class OnlineDetectorTest {
         det.process(SOURCE.sample(400, 1));
         assertThat(det.champion().orElseThrow().featureNames()).isEqualTo(names);
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        det.writeTo(new DataOutputStream(bytes));
-        OnlineDetector back = OnlineDetector.readFrom(
-                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), small(), true);
+        OnlineDetector back = DetectorStateMapper.fromBytes(
+                DetectorStateMapper.toBytes(det), small(), true);
         assertThat(back.featureNames()).isEqualTo(names);
         assertThat(back.champion().orElseThrow().featureNames()).isEqualTo(names);
         assertThat(back.admitFeatureNames(List.of("g0", "g1", "g2", "g3", "g4", "g5"))).isFalse();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vaeanomaly.persist.FeatureStateMapper;
+import io.vaeanomaly.persist.StateFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -154,12 +156,14 @@ class NormalizerTest {
     void bothNormalizersRoundTripExactly() throws IOException {
         Normalizer norm = new Normalizer(4);
         norm.updateAll(randomData(5, 200, new double[] {1, 2, 3, 4}, new double[] {1, 0, 2, 1e-3}));
-        Normalizer back = Normalizer.readFrom(input(bytes(norm::writeTo)));
+        Normalizer back = FeatureStateMapper.readNormalizer(
+                input(bytes(out -> FeatureStateMapper.write(norm, out))));
         assertThat(back).isEqualTo(norm).hasSameHashCodeAs(norm);
         assertThat(back.std()).containsExactly(norm.std());
 
         FrozenNormalizer frozen = norm.freeze();
-        FrozenNormalizer frozenBack = FrozenNormalizer.readFrom(input(bytes(frozen::writeTo)));
+        FrozenNormalizer frozenBack = FeatureStateMapper.readFrozenNormalizer(
+                input(bytes(out -> FeatureStateMapper.write(frozen, out))));
         assertThat(frozenBack).isEqualTo(frozen).hasSameHashCodeAs(frozen);
         assertThat(frozenBack.logDetJacobian()).isEqualTo(frozen.logDetJacobian());
 
@@ -172,13 +176,20 @@ class NormalizerTest {
 
     @Test
     void readFromRejectsOtherRecords() throws IOException {
-        byte[] frozen = bytes(FrozenNormalizer.identity(2)::writeTo);
-        assertThatThrownBy(() -> Normalizer.readFrom(input(frozen)))
-                .isInstanceOf(IOException.class).hasMessageContaining("type tag");
+        byte[] frozen = bytes(out -> FeatureStateMapper.write(FrozenNormalizer.identity(2), out));
+        assertThatThrownBy(() -> FeatureStateMapper.readNormalizer(input(frozen)))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("expected a normaliser record (type tag 78), found type tag 70");
         byte[] badVersion = frozen.clone();
         badVersion[1] = 99;
-        assertThatThrownBy(() -> FrozenNormalizer.readFrom(input(badVersion)))
-                .isInstanceOf(IOException.class).hasMessageContaining("version 99");
+        assertThatThrownBy(() -> FeatureStateMapper.readFrozenNormalizer(input(badVersion)))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("frozen normaliser: unsupported format version 99 (this build reads"
+                        + " version 1)");
+        byte[] truncated = java.util.Arrays.copyOf(frozen, frozen.length - 1);
+        assertThatThrownBy(() -> FeatureStateMapper.readFrozenNormalizer(input(truncated)))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("frozen normaliser v1: truncated");
     }
 
     interface Writer {

@@ -3,6 +3,7 @@ package io.vaeanomaly.feature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vaeanomaly.persist.FeatureStateMapper;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -84,8 +85,8 @@ class ShinglerTest {
             for (int t = 0; t < offered; t++) {
                 original.offer(step(t));
             }
-            Shingler restored = Shingler.readFrom(
-                    NormalizerTest.input(NormalizerTest.bytes(original::writeTo)));
+            Shingler restored = FeatureStateMapper.readShingler(NormalizerTest.input(
+                    NormalizerTest.bytes(out -> FeatureStateMapper.write(original, out))));
             assertThat(restored).isEqualTo(original).hasSameHashCodeAs(original);
             assertThat(restored.size()).isEqualTo(original.size());
             for (int t = offered; t < offered + 5; t++) {

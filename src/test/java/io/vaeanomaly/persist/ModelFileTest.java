@@ -172,6 +172,56 @@ class ModelFileTest {
                 .hasMessageContaining("corrupt");
     }
 
+    private static byte[] goldenModel(int version) throws IOException {
+        try (InputStream in = ModelFileTest.class.getResourceAsStream(
+                "/golden/model-v" + version + ".vae")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Every cut of each golden file is an error naming the version; never a partial model. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void everyTruncationOfAGoldenFileIsReportedWithItsVersion(int version) throws IOException {
+        byte[] golden = goldenModel(version);
+        for (int cut = 0; cut < golden.length; cut++) {
+            byte[] part = Arrays.copyOf(golden, cut);
+            assertThatThrownBy(() -> ModelFile.fromBytes(part))
+                    .as("cut at %d of %d", cut, golden.length)
+                    .isInstanceOf(ModelFormatException.class)
+                    .hasMessageContaining("truncated")
+                    .satisfies(e -> {
+                        if (part.length >= 12) {
+                            assertThat(e.getMessage()).startsWith("model file v" + version + ":");
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Every single flipped bit of each golden file is detected (magic, version, length or the
+     * checksum over the payload): a clear error, never a model with one wrong parameter.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void everyFlippedBitOfAGoldenFileIsAnError(int version) throws IOException {
+        byte[] golden = goldenModel(version);
+        for (int pos = 0; pos < golden.length; pos++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] flipped = golden.clone();
+                flipped[pos] ^= (byte) (1 << bit);
+                int p = pos;
+                int b = bit;
+                assertThatThrownBy(() -> ModelFile.fromBytes(flipped))
+                        .as("bit %d of byte %d", b, p)
+                        .isInstanceOf(ModelFormatException.class)
+                        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("magic",
+                                "unsupported model format version",
+                                "model file v" + version + ": "));
+            }
+        }
+    }
+
     @Test
     void wrongVersionIsNamed() {
         byte[] b = ModelFile.toBytes(sampleModel());

@@ -1,5 +1,6 @@
 package io.vaeanomaly.threshold;
 
+import io.vaeanomaly.persist.ThresholdMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,15 +31,12 @@ final class TestData {
     }
 
     static Threshold roundTrip(Threshold t) throws IOException {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        t.writeTo(new DataOutputStream(bos));
-        byte[] bytes = bos.toByteArray();
-        return Thresholds.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        return ThresholdMapper.read(new DataInputStream(new ByteArrayInputStream(bytes(t))));
     }
 
     static byte[] bytes(Threshold t) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        t.writeTo(new DataOutputStream(bos));
+        ThresholdMapper.write(t, new DataOutputStream(bos));
         return bos.toByteArray();
     }
 }

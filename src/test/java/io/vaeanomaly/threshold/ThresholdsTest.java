@@ -1,5 +1,7 @@
 package io.vaeanomaly.threshold;
 
+import io.vaeanomaly.persist.StateFormatException;
+import io.vaeanomaly.persist.ThresholdMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,15 +43,18 @@ class ThresholdsTest {
         byte[] bytes = TestData.bytes(new StaticThreshold(1, 1));
         byte[] badTag = bytes.clone();
         badTag[0] = 42;
-        assertThatThrownBy(() -> Thresholds.readFrom(in(badTag)))
-                .isInstanceOf(IOException.class).hasMessageContaining("type tag 42");
+        assertThatThrownBy(() -> ThresholdMapper.read(in(badTag)))
+                .isInstanceOf(StateFormatException.class).hasMessageContaining("type tag 42");
         byte[] badVersion = bytes.clone();
         badVersion[1] = 7;
-        assertThatThrownBy(() -> Thresholds.readFrom(in(badVersion)))
-                .isInstanceOf(IOException.class).hasMessageContaining("version 7");
+        assertThatThrownBy(() -> ThresholdMapper.read(in(badVersion)))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("static threshold: unsupported format version 7 (this build reads"
+                        + " version 1)");
         byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 3);
-        assertThatThrownBy(() -> Thresholds.readFrom(in(truncated)))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ThresholdMapper.read(in(truncated)))
+                .isInstanceOf(StateFormatException.class)
+                .hasMessage("static threshold v1: truncated");
     }
 
     private static DataInputStream in(byte[] bytes) {

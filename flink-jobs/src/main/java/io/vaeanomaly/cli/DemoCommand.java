@@ -14,6 +14,7 @@ import io.vaeanomaly.job.AnomalyDetectionJob;
 import io.vaeanomaly.job.FlinkJobMain;
 import io.vaeanomaly.job.LocalFlink;
 import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
+import io.vaeanomaly.kafka.StringClients;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -40,8 +41,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.IsolationLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -431,10 +431,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         private void produce() {
             MetricsGenerator gen = new MetricsGenerator(genConfig);
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            Properties p = StringClients.producer(broker.bootstrapServers());
             p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "vae-anomaly-demo-generator");
             long start = System.nanoTime();
@@ -471,15 +468,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         private void consume() {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            Properties p = StringClients.consumer(broker.bootstrapServers(),
+                    IsolationLevel.READ_COMMITTED);
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "vae-anomaly-demo-reader");
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                    StringDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                    StringDeserializer.class.getName());
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
                 c.subscribe(List.of(OUTPUT_TOPIC, SCORES_TOPIC, MODEL_EVENTS_TOPIC));
                 while (!stopConsumer.get()) {

@@ -38,6 +38,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(new BenchE2eCommand());
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new DemoCommand());
+        cl.addSubcommand(new SoakCommand());
         cl.addSubcommand(new GenerateCommand());
         cl.addSubcommand(new ConvergenceStudyCommand());
         cl.setExecutionExceptionHandler(

@@ -32,18 +32,16 @@ public final class FlinkJobMain {
         try {
             config = parse(args);
         } catch (IllegalArgumentException | ConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println("usage: --config FILE [--set key=value ...]");
-            System.exit(2);
-            return;
+            // Thrown, never System.exit: submitted through the REST API or the web UI, main()
+            // runs inside the JobManager, and exiting would stop the cluster. flink run prints
+            // the message and exits non-zero; the REST API returns it to the submitter.
+            throw new IllegalArgumentException(e.getMessage()
+                    + " (usage: --config FILE [--set key=value ...])", e);
         }
-        try {
-            KafkaTopicCheck.verify(config.kafka(), KafkaTopicCheck.DEFAULT_TIMEOUT);
-        } catch (ConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        // A missing topic (ConfigException) or a cluster that refuses or does not answer
+        // (KafkaUnavailableException, e.g. a wrong SASL password) propagates like the errors
+        // above: never System.exit, which inside a JobManager stops the cluster.
+        KafkaTopicCheck.verify(config.kafka(), KafkaTopicCheck.DEFAULT_TIMEOUT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AnomalyDetectionJob.buildKafkaPipeline(env, config);
         env.execute(JOB_NAME);

@@ -3,7 +3,6 @@ package io.vaeanomaly.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -53,18 +55,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path workDir;
     private final Process process;
     private final int port;
+    private final int saslSslPort;
     private final Duration startupTime;
     private final Thread shutdownHook;
     private Admin admin;
     private boolean closed;
 
     private EmbeddedKafkaBroker(
-            Duration shutdownTimeout, Path workDir, Process process, int port,
+            Duration shutdownTimeout, Path workDir, Process process, int port, int saslSslPort,
             Duration startupTime) {
         this.shutdownTimeout = shutdownTimeout;
         this.workDir = workDir;
         this.process = process;
         this.port = port;
+        this.saslSslPort = saslSslPort;
         this.startupTime = startupTime;
         this.shutdownHook = new Thread(this::stopQuietly, "embedded-kafka-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -83,6 +87,44 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>} of the SASL_SSL listener (TLS, then SASL/SCRAM-SHA-512), for
+     * clients with {@code security.protocol=SASL_SSL}.
+     *
+     * @throws IllegalStateException if the broker was built without
+     *     {@link Builder#saslSslListener}
+     */
+    public String saslSslBootstrapServers() {
+        if (saslSslPort == 0) {
+            throw new IllegalStateException("the broker has no SASL_SSL listener; build it with"
+                    + " saslSslListener(...)");
+        }
+        return "127.0.0.1:" + saslSslPort;
+    }
+
+    /**
+     * Creates (or replaces) a SCRAM-SHA-512 user for the SASL_SSL listener. The broker keeps
+     * only the salted credential; the password is not written anywhere.
+     */
+    public synchronized void createScramUser(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        ensureOpen();
+        ScramCredentialInfo info = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096);
+        try {
+            admin().alterUserScramCredentials(List.of(
+                            new UserScramCredentialUpsertion(user, info, password)))
+                    .all().get(TOPIC_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating SCRAM user " + user, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating SCRAM user " + user, e);
+        }
     }
 
     /**
@@ -204,7 +246,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             admin.close(Duration.ofSeconds(2));
             admin = null;
         }
-        stopProcess(process, shutdownTimeout);
+        ChildJvms.stop(process, shutdownTimeout);
         TempDirs.deleteQuietly(workDir);
     }
 
@@ -231,17 +273,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
             Path dir = createWorkDir();
-            int[] ports = freePorts(2);
+            int[] ports = ChildJvms.freeLoopbackPorts(config.saslSsl == null ? 2 : 3);
+            int saslSslPort = config.saslSsl == null ? 0 : ports[2];
             long t0 = System.nanoTime();
-            Process process = spawn(config, dir, ports[0], ports[1]);
+            Process process = spawn(config, dir, ports[0], ports[1], saslSslPort);
             try {
                 awaitReady(config, process, dir, ports[0]);
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 return new EmbeddedKafkaBroker(
-                        config.shutdownTimeout, dir, process, ports[0], took);
+                        config.shutdownTimeout, dir, process, ports[0], saslSslPort, took);
             } catch (IllegalStateException e) {
                 String tail = logTail(dir);
-                stopProcess(process, Duration.ofSeconds(2));
+                ChildJvms.stop(process, Duration.ofSeconds(2));
                 TempDirs.deleteQuietly(dir);
                 // Another process can grab a probed port before the broker binds it; retry
                 // with new ports, but fail at once on any other error.
@@ -262,18 +305,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Process spawn(Builder config, Path dir, int port, int controllerPort) {
+    private static Process spawn(
+            Builder config, Path dir, int port, int controllerPort, int saslSslPort) {
         Path serverProps = dir.resolve("server.properties");
         Path log4j = dir.resolve("log4j2.properties");
         try {
-            Files.writeString(serverProps, serverProperties(config, dir, port, controllerPort));
+            Files.writeString(serverProps,
+                    serverProperties(config, dir, port, controllerPort, saslSslPort));
             Files.writeString(log4j, log4jProperties(dir.resolve("broker.log")));
         } catch (IOException e) {
             TempDirs.deleteQuietly(dir);
             throw new UncheckedIOException("cannot write broker config into " + dir, e);
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable());
+        cmd.add(ChildJvms.javaExecutable());
         cmd.add("-Xms" + (config.productionJvm ? config.maxHeapMb : 64) + "m");
         cmd.add("-Xmx" + config.maxHeapMb + "m");
         // A small broker on a shared 2-core machine: few GC threads, quick start-up.
@@ -365,7 +410,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return Admin.create(p);
     }
 
-    static String serverProperties(Builder config, Path dir, int port, int controllerPort) {
+    static String serverProperties(
+            Builder config, Path dir, int port, int controllerPort, int saslSslPort) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -376,6 +422,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        if (config.saslSsl != null) {
+            config.saslSsl.addTo(p, saslSslPort);
+        }
         p.put("log.dirs", dir.resolve("data").toAbsolutePath().toString());
         p.put("num.partitions", "1");
         p.put("default.replication.factor", "1");
@@ -454,55 +503,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return String.join(java.io.File.pathSeparator, out);
     }
 
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .filter(c -> Files.isExecutable(Path.of(c)))
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString());
-    }
-
-    private static int[] freePorts(int n) {
-        // Hold all sockets open until every port is chosen so the n ports differ.
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket();
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress("127.0.0.1", 0));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // Closing a listening socket we own does not fail in practice.
-                }
-            }
-        }
-    }
-
-    private static void stopProcess(Process process, Duration timeout) {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static String logTail(Path dir) {
         StringBuilder sb = new StringBuilder();
         for (String name : List.of("broker.log", "broker.out")) {
@@ -540,19 +540,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int maxHeapMb = 512;
         private boolean productionJvm;
         private String classpath = System.getProperty("java.class.path");
+        private SaslSslListener saslSsl;
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
         private Builder() {}
 
         /** How long {@link #start()} waits for the broker to answer (default 90 s). */
         public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = positive(timeout, "startupTimeout");
+            this.startupTimeout = ChildJvms.positive("startupTimeout", timeout);
             return this;
         }
 
         /** How long {@link #close()} waits for a clean stop before killing (default 10 s). */
         public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = positive(timeout, "shutdownTimeout");
+            this.shutdownTimeout = ChildJvms.positive("shutdownTimeout", timeout);
             return this;
         }
 
@@ -564,10 +565,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         /** Maximum heap of the broker JVM in MB (default 512, at least 128). */
         public Builder maxHeapMb(int mb) {
-            if (mb < 128) {
-                throw new IllegalArgumentException("maxHeapMb must be >= 128, got " + mb);
-            }
-            this.maxHeapMb = mb;
+            this.maxHeapMb = ChildJvms.atLeast("maxHeapMb", mb, 128);
             return this;
         }
 
@@ -594,6 +592,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a SASL_SSL listener on its own loopback port: TLS with the certificate and key in
+         * {@code keystore} (PKCS12; its certificate must name 127.0.0.1, since clients verify
+         * the host), then SASL/SCRAM-SHA-512 authentication. Create its users with
+         * {@link EmbeddedKafkaBroker#createScramUser}. The PLAINTEXT listener stays, for the
+         * broker's own traffic and for test harnesses. The keystore password goes into the
+         * broker's server.properties in its private work dir; the broker logs it as [hidden].
+         */
+        public Builder saslSslListener(Path keystore, String keystorePassword) {
+            if (keystore == null || keystorePassword == null) {
+                throw new IllegalArgumentException("saslSslListener needs a keystore and its"
+                        + " password");
+            }
+            this.saslSsl = new SaslSslListener(keystore.toAbsolutePath(), keystorePassword);
+            return this;
+        }
+
         /** Sets or overrides one line of the broker's server.properties. */
         public Builder brokerProperty(String key, String value) {
             if (key == null || key.isBlank() || value == null) {
@@ -611,12 +626,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             return launch(this);
         }
+    }
 
-        private static Duration positive(Duration d, String name) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
+    /** The SASL_SSL listener's settings. */
+    private record SaslSslListener(Path keystore, String keystorePassword) {
+        private static final String PREFIX = "listener.name.sasl_ssl.";
+
+        void addTo(Map<String, String> p, int port) {
+            p.put("listeners", p.get("listeners") + ",SASL_SSL://127.0.0.1:" + port);
+            p.put("advertised.listeners",
+                    p.get("advertised.listeners") + ",SASL_SSL://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map",
+                    p.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+            p.put(PREFIX + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put(PREFIX + "scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.put(PREFIX + "ssl.keystore.type", "PKCS12");
+            p.put(PREFIX + "ssl.keystore.location", keystore.toString());
+            p.put(PREFIX + "ssl.keystore.password", keystorePassword);
+            p.put(PREFIX + "ssl.key.password", keystorePassword);
+            p.put(PREFIX + "ssl.client.auth", "none");
+        }
+
+        @Override
+        public String toString() {
+            return "SaslSslListener[keystore=" + keystore + "]";
         }
     }
 }

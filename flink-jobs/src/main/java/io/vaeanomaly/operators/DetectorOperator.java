@@ -8,15 +8,13 @@ import io.vaeanomaly.detect.DetectorSettings;
 import io.vaeanomaly.detect.ModelEvent;
 import io.vaeanomaly.detect.OnlineDetector;
 import io.vaeanomaly.feature.Shingler;
+import io.vaeanomaly.persist.KeyedDetectorMapper;
+import io.vaeanomaly.persist.StateFormatException;
 import io.vaeanomaly.serde.AnomalyRecord;
 import io.vaeanomaly.serde.AnomalyRecord.Unscored;
 import io.vaeanomaly.serde.DeadLetterRecord;
 import io.vaeanomaly.serde.Event;
 import io.vaeanomaly.serde.FeatureSchema;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,10 +49,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * ({@code model.scope: per-key}), the single detector of deterministic global mode (keyed by a
  * constant, parallelism 1), and the global trainer (role {@link Role#TRAINER}).
  *
- * <p><b>State.</b> Each key's detector is keyed state holding {@link OnlineDetector#writeTo}
+ * <p><b>State.</b> Each key's detector is keyed state holding {@link KeyedDetectorMapper}
  * bytes (a stable, versioned format rather than a serializer for the model classes), kept
  * decoded between events by a {@link DetectorCache} with write-back. Events that arrive before a
- * key's first model are held in keyed list state by a {@link WarmupBuffer}.
+ * key's first model are held in keyed list state by a {@link WarmupBuffer}. State that cannot be
+ * restored fails the task with an error naming the operator, key and format version.
  *
  * <p><b>Training.</b> Synchronous mode ({@code training.async: false}, always with
  * {@code training.deterministic}) trains inline at exact event counts, so a replay produces the
@@ -101,9 +100,6 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
 
     /** How often a training in flight is checked for completion. */
     static final long POLL_INTERVAL_MS = 50;
-
-    /** Format 2 adds the time of the last training start; format 1 still reads. */
-    private static final byte STATE_FORMAT = 2;
 
     private final DetectorSpec spec;
     private final Role role;
@@ -525,7 +521,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         super.close();
     }
 
-    /** The versioned state format of one key: dimension, held count, detector. */
+    /** One key's state in the persisted-state scheme ({@link KeyedDetectorMapper}). */
     private final class EntryCodec implements DetectorCache.Codec<Entry> {
         @Override
         public Entry create(String key) {
@@ -533,19 +529,17 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         }
 
         @Override
-        public Entry decode(String key, byte[] bytes) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            int format = in.readByte();
-            if (format != 1 && format != STATE_FORMAT) {
-                throw new IOException("unsupported detector state format " + format
-                        + " for key '" + key + "'");
+        public Entry decode(String key, byte[] bytes) {
+            KeyedDetectorMapper.KeyedDetector state;
+            try {
+                state = KeyedDetectorMapper.fromBytes(bytes, settings, synchronous, clock());
+            } catch (StateFormatException e) {
+                // Names the operator (with its subtask) and key: the state cannot be used.
+                throw new StateFormatException("operator '" + getOperatorName() + "', key '"
+                        + key + "': " + e.getMessage(), e);
             }
-            int rawDim = in.readInt();
-            int buffered = in.readInt();
-            long lastTrainingMs = format >= 2 ? in.readLong() : 0;
-            Entry en = new Entry(key,
-                    OnlineDetector.readFrom(in, settings, synchronous, clock()), rawDim,
-                    buffered, lastTrainingMs);
+            Entry en = new Entry(key, state.detector(), state.rawDim(), state.buffered(),
+                    state.lastTrainingMs());
             en.detector.champion().ifPresent(metrics::champion);
             if (retrainTimers != null && en.lastTrainingMs == 0
                     && en.detector.champion().isPresent()) {
@@ -555,16 +549,9 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
         }
 
         @Override
-        public byte[] encode(Entry en) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(STATE_FORMAT);
-            out.writeInt(en.rawDim);
-            out.writeInt(en.buffered);
-            out.writeLong(en.lastTrainingMs);
-            en.detector.writeTo(out);
-            out.flush();
-            return bytes.toByteArray();
+        public byte[] encode(Entry en) {
+            return KeyedDetectorMapper.toBytes(new KeyedDetectorMapper.KeyedDetector(
+                    en.rawDim, en.buffered, en.lastTrainingMs, en.detector));
         }
     }
 
@@ -573,7 +560,7 @@ public final class DetectorOperator extends AbstractStreamOperator<AnomalyRecord
      * deterministic mode (no wall-clock time in the outputs).
      */
     private LongSupplier clock() {
-        return deterministic ? () -> 0L : System::currentTimeMillis;
+        return OnlineDetector.defaultClock(deterministic);
     }
 
     // ------------------------------------------------------------------------------ for tests

@@ -4,6 +4,7 @@ import io.vaeanomaly.config.TrainingOptions;
 import io.vaeanomaly.detect.Detection;
 import io.vaeanomaly.detect.DetectorModel;
 import io.vaeanomaly.persist.ModelFile;
+import io.vaeanomaly.persist.StateFormatException;
 import io.vaeanomaly.serde.AnomalyRecord;
 import io.vaeanomaly.serde.AnomalyRecord.Unscored;
 import io.vaeanomaly.serde.DeadLetterRecord;
@@ -32,7 +33,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * operator rather than a {@code BroadcastProcessFunction} because the batch timer and the
  * pre-barrier flush are not available to functions on non-keyed streams.
  *
- * <p>State (operator state): the subtask's model with its threshold state (union list state:
+ * <p>State (operator state): the subtask's model with its threshold state as a model file
+ * ({@link ModelFile}, in the persisted-state scheme; union list state:
  * after a restore or rescale every subtask takes the newest copy), and the events held while no
  * model exists ({@link WarmupBuffer}); beyond its capacity, or with the pass-through policy,
  * events are forwarded to {@link OutputTags#UNSCORED} as unscored records with the reason; never
@@ -78,7 +80,14 @@ public final class GlobalScorerOperator extends AbstractStreamOperator<AnomalyRe
         heldState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
                 "scorer-buffer", TypeInformation.of(Event.class)));
         for (byte[] bytes : modelState.get()) {
-            DetectorModel m = ModelFile.fromBytes(bytes);
+            DetectorModel m;
+            try {
+                m = ModelFile.fromBytes(bytes);
+            } catch (StateFormatException e) {
+                // Names the operator: its saved model cannot be used as it is.
+                throw new StateFormatException("operator '" + getOperatorName()
+                        + "', saved model: " + e.getMessage(), e);
+            }
             if (model == null || m.version() > model.version()) {
                 model = m;
             }

@@ -15,17 +15,13 @@ import io.vaeanomaly.serde.ModelEventRecordJson;
 import io.vaeanomaly.testdata.OutputSchemas;
 import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
+import io.vaeanomaly.testutils.JobCounters;
+import io.vaeanomaly.testutils.MiniClusters;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -42,12 +38,7 @@ class AnomalyDetectionJobTest {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots(METRICS);
 
     private record Collected(
             List<AnomalyRecord> scores,
@@ -143,16 +134,7 @@ class AnomalyDetectionJobTest {
 
     /** Sum of the counter {@code name} in the job's {@code vae_anomaly} groups. */
     static long sum(String jobId, String name) {
-        long total = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> g
-                : METRICS.getMetricsByGroup().entrySet()) {
-            if (jobId.equals(g.getKey().getAllVariables().get("<job_id>"))
-                    && g.getKey().getMetricIdentifier(name).endsWith("vae_anomaly." + name)
-                    && g.getValue().get(name) instanceof Counter counter) {
-                total += counter.getCount();
-            }
-        }
-        return total;
+        return JobCounters.sum(METRICS, jobId, name);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
+import io.vaeanomaly.testutils.MiniClusters;
 import io.vaeanomaly.testutils.RunningJobs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,15 +27,11 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
-import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -66,11 +63,7 @@ class FaultInjectionITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -200,7 +193,7 @@ class FaultInjectionITCase {
         Outcome out = awaitAll(t, expected.size());
         assertEveryRecordAccountedFor(expected, out);
 
-        assertThat(restarts(mini, job.getJobID())).as("task restarts").isZero();
+        assertThat(MiniClusters.restarts(mini, job.getJobID())).as("task restarts").isZero();
         assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
 
         // The 1 MB garbage's dead letter is bounded and says it was cut.
@@ -263,7 +256,7 @@ class FaultInjectionITCase {
         assertThat(out.scores().values()).allSatisfy(s ->
                 assertThat(s.get("event_time").asText()).startsWith(
                         java.time.Instant.ofEpochMilli(future).toString().substring(0, 4)));
-        assertThat(restarts(mini, job.getJobID())).as("task restarts").isZero();
+        assertThat(MiniClusters.restarts(mini, job.getJobID())).as("task restarts").isZero();
         assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
     }
 
@@ -401,15 +394,6 @@ class FaultInjectionITCase {
                 .isEqualTo(expected.size());
     }
 
-    /** Highest execution attempt number of any task: the number of times it was restarted. */
-    private static int restarts(MiniCluster mini, JobID job) throws Exception {
-        AccessExecutionGraph graph = mini.getExecutionGraph(job).get(30, TimeUnit.SECONDS);
-        int max = 0;
-        for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
-            max = Math.max(max, v.getCurrentExecutionAttempt().getAttemptNumber());
-        }
-        return max;
-    }
 
     /** The broker's size and timestamp limits are Kafka's own defaults, not test overrides. */
     private static void assertBrokerLimitsAreKafkaDefaults() throws Exception {

@@ -10,6 +10,7 @@ import io.vaeanomaly.testdata.StreamData;
 import io.vaeanomaly.testdata.TestConfigs;
 import io.vaeanomaly.testutils.JobTopics;
 import io.vaeanomaly.testutils.KafkaBrokerExtension;
+import io.vaeanomaly.testutils.MiniClusters;
 import io.vaeanomaly.testutils.Records;
 import io.vaeanomaly.testutils.RunningJobs;
 import java.nio.file.Path;
@@ -30,7 +31,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -52,11 +52,7 @@ class KafkaJobITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     private static final Duration WAIT = Duration.ofSeconds(120);
 

@@ -2,6 +2,7 @@ package io.vaeanomaly.testdata;
 
 import io.vaeanomaly.config.JobConfig;
 import io.vaeanomaly.config.JobConfigLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,14 +12,28 @@ public final class TestConfigs {
 
     /** A small configuration; {@code overrides} ({@code key=value}) are applied last. */
     public static JobConfig small(String... overrides) {
-        List<String> all = new ArrayList<>(smallOverrides());
-        all.addAll(List.of(overrides));
-        return JobConfigLoader.fromOverrides(all.toArray(new String[0]));
+        return JobConfigLoader.fromOverrides(smallOverrides(overrides).toArray(new String[0]));
     }
 
-    /** The {@code key=value} assignments of {@link #small}, e.g. for {@code --set}. */
-    public static List<String> smallOverrides() {
-        return List.of(
+    /**
+     * Program arguments of the cluster job jar ({@code FlinkJobMain}): {@code --config FILE},
+     * then every setting of {@link #small} as {@code --set key=value}, {@code overrides} last.
+     */
+    public static List<String> jobArgs(Path configFile, List<String> overrides) {
+        List<String> args = new ArrayList<>(List.of("--config", configFile.toString()));
+        for (String o : smallOverrides(overrides.toArray(new String[0]))) {
+            args.add("--set");
+            args.add(o);
+        }
+        return args;
+    }
+
+    /**
+     * The {@code key=value} assignments of {@link #small}, {@code overrides} last: for a job
+     * started with {@code --set} arguments (a submitted jar).
+     */
+    public static List<String> smallOverrides(String... overrides) {
+        List<String> all = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=localhost:9092",
                 "kafka.input-topic=events",
                 "kafka.output-topic=anomalies",
@@ -37,6 +52,8 @@ public final class TestConfigs {
                 "training.early-stopping-patience=0",
                 "threshold.type=quantile",
                 "threshold.quantile=0.99",
-                "training.max-buffered-events=1000");
+                "training.max-buffered-events=1000"));
+        all.addAll(List.of(overrides));
+        return all;
     }
 }

@@ -2,6 +2,7 @@ package io.vaeanomaly.testutils;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -33,10 +34,18 @@ public record JobTopics(
      * {@code key=value} job options for a run on these topics: group and transactional ids unique
      * to the run (also when two runs share the input), reading from the earliest offset.
      */
-    public List<String> overrides(KafkaBrokerExtension kafka) {
+    public List<String> overrides(KafkaBrokerExtension kafka, String... extra) {
+        return overrides(kafka.bootstrapServers(), extra);
+    }
+
+    /**
+     * As {@link #overrides(KafkaBrokerExtension, String...)} on another listener of the broker;
+     * {@code extra} settings last.
+     */
+    public List<String> overrides(String bootstrapServers, String... extra) {
         String id = scores;
-        return List.of(
-                "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+        List<String> all = new ArrayList<>(List.of(
+                "kafka.bootstrap-servers=" + bootstrapServers,
                 "kafka.input-topic=" + input,
                 "kafka.output-topic=" + output,
                 "kafka.scores-topic=" + scores,
@@ -45,14 +54,21 @@ public record JobTopics(
                 "kafka.group-id=" + id,
                 "kafka.transactional-id-prefix=" + id,
                 "kafka.starting-offsets=earliest",
-                "kafka.transaction-timeout=1m");
+                "kafka.transaction-timeout=1m"));
+        all.addAll(List.of(extra));
+        return all;
     }
 
     /** Flink's settings of a test job: a checkpoint every second, into {@code checkpointDir}. */
     public static Configuration flink(int parallelism, Path checkpointDir) {
+        return flink(parallelism, Duration.ofSeconds(1), checkpointDir);
+    }
+
+    /** Flink's settings of a test job: checkpoints every {@code interval}. */
+    public static Configuration flink(int parallelism, Duration interval, Path checkpointDir) {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
         return conf;
     }

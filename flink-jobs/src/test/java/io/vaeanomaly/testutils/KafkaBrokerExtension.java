@@ -1,6 +1,12 @@
 package io.vaeanomaly.testutils;
 
 import io.vaeanomaly.kafka.EmbeddedKafkaBroker;
+import io.vaeanomaly.kafka.StringClients;
+import io.vaeanomaly.kafka.TempDirs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,17 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -61,10 +63,78 @@ public final class KafkaBrokerExtension
     private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+    private final boolean saslSsl;
     private EmbeddedKafkaBroker embedded;
     private KafkaContainer container;
     private Admin admin;
     private boolean perMethod;
+    private Path tlsDir;
+    private TlsMaterial tls;
+    private String scramPassword;
+
+    /** A broker with a PLAINTEXT listener (Docker or embedded, see the class comment). */
+    public KafkaBrokerExtension() {
+        this(false);
+    }
+
+    private KafkaBrokerExtension(boolean saslSsl) {
+        this.saslSsl = saslSsl;
+    }
+
+    /**
+     * An embedded broker that also has a SASL_SSL listener (TLS with a certificate made for
+     * this run, then SASL/SCRAM-SHA-512) and one SCRAM user {@link #SCRAM_USER} with a random
+     * password. The PLAINTEXT listener stays for the test's own producers and consumers.
+     */
+    public static KafkaBrokerExtension withSaslSsl() {
+        return new KafkaBrokerExtension(true);
+    }
+
+    /** The SCRAM user of a {@link #withSaslSsl()} broker. */
+    public static final String SCRAM_USER = "vae-anomaly-job";
+
+    /** {@code host:port} of the SASL_SSL listener ({@link #withSaslSsl()} only). */
+    public String saslSslBootstrapServers() {
+        requireSaslSsl();
+        return embedded.saslSslBootstrapServers();
+    }
+
+    /** The SCRAM user's password ({@link #withSaslSsl()} only). */
+    public String scramPassword() {
+        requireSaslSsl();
+        return scramPassword;
+    }
+
+    /** The broker's keystore and the clients' truststore ({@link #withSaslSsl()} only). */
+    public TlsMaterial tls() {
+        requireSaslSsl();
+        return tls;
+    }
+
+    /**
+     * Kafka client properties for the SASL_SSL listener as user {@link #SCRAM_USER} with
+     * {@code password} (pass a wrong one to test a failed login).
+     */
+    public Map<String, String> saslSslClientProperties(String password) {
+        requireSaslSsl();
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("security.protocol", "SASL_SSL");
+        p.put("sasl.mechanism", "SCRAM-SHA-512");
+        p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                + " required username=\"" + SCRAM_USER + "\" password=\"" + password + "\";");
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", tls.truststore().toString());
+        p.put("ssl.truststore.password", tls.truststorePassword());
+        return p;
+    }
+
+    private void requireSaslSsl() {
+        requireStarted();
+        if (!saslSsl) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener; use"
+                    + " KafkaBrokerExtension.withSaslSsl()");
+        }
+    }
 
     /** Starts the broker before the test class (static field registration). */
     @Override
@@ -127,7 +197,12 @@ public final class KafkaBrokerExtension
 
     /** Creates a topic with replication factor 1 and waits until it has leaders. */
     public void createTopic(String name, int partitions) {
-        EmbeddedKafkaBroker.createTopic(admin(), name, partitions, Map.of(), ADMIN_TIMEOUT);
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** As {@link #createTopic(String, int)} with topic-level {@code configs}. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        EmbeddedKafkaBroker.createTopic(admin(), name, partitions, configs, ADMIN_TIMEOUT);
     }
 
     /** Creates {@link #uniqueTopic(String)} with {@code partitions} partitions; returns it. */
@@ -139,26 +214,12 @@ public final class KafkaBrokerExtension
 
     /** Properties of an idempotent String/String producer for this broker. */
     public Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return p;
+        return StringClients.producer(bootstrapServers());
     }
 
     /** Properties of a String/String consumer without a group (use assign, not subscribe). */
     public Properties consumerProperties(IsolationLevel isolation) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                isolation.toString().toLowerCase(Locale.ROOT));
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return p;
+        return StringClients.consumer(bootstrapServers(), isolation);
     }
 
     /** Sends {@code records} synchronously (all acknowledged on return). */
@@ -327,13 +388,30 @@ public final class KafkaBrokerExtension
         if (isStarted()) {
             return;
         }
-        if (useDocker()) {
+        if (saslSsl) {
+            startSaslSsl();
+        } else if (useDocker()) {
             KafkaContainer c = new KafkaContainer(KAFKA_IMAGE);
             c.start();
             container = c;
         } else {
             embedded = EmbeddedKafkaBroker.start();
         }
+    }
+
+    /** The SASL_SSL broker is always the embedded one: its listener needs our own config. */
+    private void startSaslSsl() {
+        try {
+            tlsDir = Files.createTempDirectory("vae-anomaly-tls-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for TLS material", e);
+        }
+        tls = TlsMaterial.generate(tlsDir);
+        embedded = EmbeddedKafkaBroker.builder()
+                .saslSslListener(tls.keystore(), tls.keystorePassword())
+                .start();
+        scramPassword = TlsMaterial.randomSecret("scram");
+        embedded.createScramUser(SCRAM_USER, scramPassword);
     }
 
     private synchronized void stop() {
@@ -353,6 +431,10 @@ public final class KafkaBrokerExtension
                     embedded.close();
                 }
                 embedded = null;
+                if (tlsDir != null) {
+                    TempDirs.deleteQuietly(tlsDir);
+                    tlsDir = null;
+                }
             }
         }
     }
