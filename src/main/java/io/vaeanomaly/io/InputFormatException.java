@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * code 2.
  */
 public final class InputFormatException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final Path file;
     private final long line;
 

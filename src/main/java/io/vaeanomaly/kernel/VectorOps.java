@@ -137,7 +137,7 @@ final class VectorOps extends KernelOps {
             p = p.fma(r, one);
             p = p.fma(r, one);
             FloatVector scale =
-                    ((IntVector) t.reinterpretAsInts())
+                    t.reinterpretAsInts()
                             .add(127 - FloatMath.ROUND_MAGIC_BITS)
                             .lanewise(VectorOperators.LSHL, 23)
                             .reinterpretAsFloats();
@@ -156,7 +156,7 @@ final class VectorOps extends KernelOps {
         int m = whole(n);
         for (int i = 0; i < m; i += L) {
             FloatVector x = FloatVector.fromArray(S, v, off + i);
-            IntVector bits = (IntVector) x.reinterpretAsInts();
+            IntVector bits = x.reinterpretAsInts();
             IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(127);
             FloatVector mant = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
             VectorMask<Float> fold = mant.compare(VectorOperators.GT, FloatMath.SQRT2);
