@@ -52,8 +52,12 @@ class BenchE2eCommandITCase {
         // Throughput: the burst over its duration, in to out.
         double eventsPerS = s.get("events_per_s").asDouble();
         assertThat(eventsPerS).isPositive();
-        assertThat(eventsPerS * s.get("burst_seconds").asDouble())
-                .isBetween(2000 * 0.98, 2000 * 1.02);
+        // burst_seconds is rounded to 0.01 s: on a quiet machine the 2,000-event burst takes
+        // about 0.16 s, so the rounding alone is worth 3%.
+        double burstSeconds = s.get("burst_seconds").asDouble();
+        double tolerance = 0.02 + 0.005 / burstSeconds;
+        assertThat(eventsPerS * burstSeconds)
+                .isBetween(2000 * (1 - tolerance), 2000 * (1 + tolerance));
         // Latency: percentiles over the fixed-rate events, in order.
         assertThat(s.get("latency_events").asLong()).isPositive();
         long p50 = s.get("p50_ms").asLong();
