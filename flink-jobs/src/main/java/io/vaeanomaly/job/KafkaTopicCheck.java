@@ -111,9 +111,9 @@ public final class KafkaTopicCheck {
                     throw unavailable(kafka, timeout, e);
                 }
             }
-        }
-        if (problems.isEmpty()) {
-            problems.addAll(recordSizeProblems(kafka, props, timeout));
+            if (problems.isEmpty()) {
+                problems.addAll(recordSizeProblems(admin, kafka, timeout));
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -133,7 +133,7 @@ public final class KafkaTopicCheck {
      * the option, and the broker's refusal would name the topic.
      */
     private static List<ConfigException.Problem> recordSizeProblems(
-            KafkaOptions kafka, Properties props, Duration timeout) {
+            Admin admin, KafkaOptions kafka, Duration timeout) {
         Map<String, String> written = new LinkedHashMap<>(topics(kafka));
         written.remove(KafkaOptions.INPUT_TOPIC.key());
         Map<String, ConfigResource> resources = new LinkedHashMap<>();
@@ -141,7 +141,7 @@ public final class KafkaTopicCheck {
             resources.put(topic, new ConfigResource(ConfigResource.Type.TOPIC, topic));
         }
         Map<ConfigResource, Config> configs;
-        try (Admin admin = Admin.create(props)) {
+        try {
             configs = admin.describeConfigs(resources.values())
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
